@@ -1,0 +1,30 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { generateDemoEvidence } from '../../adapters/demo-evidence.js';
+import { createProgressReporter } from '../progress-reporter.js';
+import { currentUser, Workspace, type GlobalOptions } from '../workspace.js';
+import { summaryText } from './scan.js';
+
+export function registerDemoCommand(program: Command): void {
+  program
+    .command('demo')
+    .description('generate a small benign evidence folder (synthetic pictures, duplicates, EXIF+GPS, nested archives, a corrupt file, a renamed file) and scan it into case "demo"')
+    .option('-q, --quiet', 'no progress output')
+    .action(async (opts: { quiet?: boolean }, cmd: Command) => {
+      const ws = await Workspace.open(cmd.optsWithGlobals<GlobalOptions>());
+      const scanner = ws.scanner();
+      try {
+        const layout = await generateDemoEvidence(join(ws.dir, 'demo-evidence'));
+        process.stdout.write(`generated demo evidence in ${layout.root}\n`);
+        await ws.cases.getOrCreate('demo', currentUser());
+        const started = Date.now();
+        const result = await scanner.scan.scan('demo', [{ abs: layout.root, given: layout.root }], { examiner: currentUser(), label: 'demo-evidence', notes: 'synthetic demo data' },
+          createProgressReporter({ quiet: !!opts.quiet, tty: process.stderr.isTTY === true, stream: process.stderr }));
+        process.stdout.write(await summaryText(ws, result, Date.now() - started));
+        process.stdout.write(`\nNext: winnow export --case demo --format jsonl   (workspace: ${ws.dir})\n`);
+      } finally {
+        await scanner.close();
+        await ws.close();
+      }
+    });
+}

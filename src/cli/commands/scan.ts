@@ -1,0 +1,100 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { formatBytes } from '../../pipeline/entry-processor.js';
+import type { ScanResult } from '../../services/scan.service.js';
+import { createProgressReporter } from '../progress-reporter.js';
+import { currentUser, Workspace, type GlobalOptions } from '../workspace.js';
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+function bytesOpt(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$/i.exec(v.trim());
+  if (!m) throw new InvalidArgumentError('a size such as 512M, 64G');
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  return Math.round(Number(m[1]) * mult);
+}
+
+export interface ScanCliOptions {
+  case: string;
+  createCase?: boolean;
+  examiner?: string;
+  label?: string;
+  notes?: string;
+  workers?: number;
+  quiet?: boolean;
+  retryFailed?: boolean;
+  maxDepth?: number;
+  maxRatio?: number;
+  maxExpanded?: number;
+  maxInMemory?: number;
+}
+
+export function registerScanCommand(program: Command): void {
+  program
+    .command('scan')
+    .description('scan folders, files or archives into a case: hash every file (MD5, SHA-1, SHA-256), identify its type, read camera metadata, open archives')
+    .argument('<source...>', 'folders, files or archives to scan (never written to)')
+    .requiredOption('-c, --case <name>', 'case to scan into')
+    .option('--create-case', 'create the case if it does not exist')
+    .option('--examiner <name>', 'examiner recorded on the evidence item', currentUser())
+    .option('--label <label>', 'evidence label (default: the source folder/file name)')
+    .option('--notes <text>', 'acquisition notes recorded on the evidence item')
+    .option('-j, --workers <n>', 'worker threads (default: one per core)', positiveInt)
+    .option('-q, --quiet', 'no progress output')
+    .option('--retry-failed', 'process again files that failed in an earlier run')
+    .option('--max-depth <n>', 'archive nesting depth limit', positiveInt)
+    .option('--max-ratio <n>', 'decompression bomb limit: bytes out per byte of archive', positiveInt)
+    .option('--max-expanded <size>', 'absolute limit on bytes one archive may expand to', bytesOpt)
+    .option('--max-in-memory <size>', 'largest nested archive/image held in memory to open', bytesOpt)
+    .addHelpText('after', '\nArchive members are recorded under their archive: photos.zip!/dir/a.jpg, and nested: a.zip!/b.tar.gz!/b.tar!/c.jpg\nInterrupted scans resume: run the same command again.')
+    .action(async (sources: string[], opts: ScanCliOptions, cmd: Command) => {
+      const ws = await Workspace.open(cmd.optsWithGlobals<GlobalOptions>());
+      const scanner = ws.scanner({
+        workers: opts.workers,
+        limits: {
+          ...(opts.maxDepth ? { maxDepth: opts.maxDepth } : {}),
+          ...(opts.maxRatio ? { maxRatio: opts.maxRatio } : {}),
+          ...(opts.maxExpanded ? { maxExpandedBytes: opts.maxExpanded } : {}),
+          ...(opts.maxInMemory ? { maxInMemoryBytes: opts.maxInMemory } : {}),
+        },
+      });
+      try {
+        if (opts.createCase) await ws.cases.getOrCreate(opts.case, currentUser());
+        const started = Date.now();
+        const result = await scanner.scan.scan(
+          opts.case,
+          sources.map((s) => ({ abs: resolve(s), given: s })),
+          { examiner: opts.examiner, label: sources.length === 1 ? opts.label : undefined, notes: opts.notes, retryFailed: opts.retryFailed },
+          createProgressReporter({ quiet: !!opts.quiet, tty: process.stderr.isTTY === true, stream: process.stderr }),
+        );
+        if (!opts.quiet) process.stdout.write(await summaryText(ws, result, Date.now() - started));
+      } finally {
+        await scanner.close();
+        await ws.close();
+      }
+    });
+}
+
+export async function summaryText(ws: Workspace, result: ScanResult, elapsedMs: number): Promise<string> {
+  const s = await ws.repos.files.summary(result.evidence.map((e) => e.id));
+  const processedBytes = result.progress.reduce((a, p) => a + p.processedBytes, 0);
+  const processedFiles = result.progress.reduce((a, p) => a + p.processedFiles, 0);
+  const skipped = result.progress.reduce((a, p) => a + p.skippedAlreadyDone, 0);
+  const secs = elapsedMs / 1000;
+  const lines = [
+    `Scan summary`,
+    `  evidence items: ${result.evidence.map((e) => e.label).join(', ')}`,
+    `  files:          ${s.files} (incl. archive members)${skipped ? `; ${skipped} already done by an earlier run` : ''}`,
+    `  bytes:          ${formatBytes(s.bytes)} (${s.bytes} bytes)`,
+    `  errors:         ${s.errors}`,
+    `  this run:       ${processedFiles} files, ${formatBytes(processedBytes)} in ${secs.toFixed(1)} s = ${(processedBytes / 1e6 / Math.max(secs, 0.001)).toFixed(1)} MB/s, ${(processedFiles / Math.max(secs, 0.001)).toFixed(0)} files/s`,
+    `  types:`,
+    ...s.byType.slice(0, 15).map((t) => `    ${String(t.n).padStart(8)}  ${t.mime ?? '(unknown)'}`),
+  ];
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,21 @@
+import { Command } from 'commander';
+import { registerCaseCommands } from './commands/case.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerExportCommand } from './commands/export.js';
+import { registerScanCommand } from './commands/scan.js';
+import { runAction } from './run-action.js';
+import { VERSION } from './version.js';
+
+const program = new Command('winnow')
+  .description('Winnow: triage seized media — hash every file, identify it, read its metadata, export it')
+  .version(VERSION)
+  .option('-w, --workspace <dir>', 'workspace folder (database, scratch, derived files) [$WINNOW_HOME or ./winnow-data]')
+  .option('--db <url>', 'database: postgres://… for lab mode, or a SQLite file path [$WINNOW_DB or <workspace>/winnow.sqlite]')
+  .showHelpAfterError();
+
+registerCaseCommands(program);
+registerScanCommand(program);
+registerExportCommand(program);
+registerDemoCommand(program);
+
+void runAction(() => program.parseAsync(process.argv));

@@ -1,0 +1,95 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { availableParallelism, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openDatabase, type DatabaseHandle } from '../db/connection.js';
+import { CaseRepository } from '../db/repositories/case.repository.js';
+import { EvidenceRepository } from '../db/repositories/evidence.repository.js';
+import { FileRepository } from '../db/repositories/file.repository.js';
+import { DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits } from '../domain/scan-limits.js';
+import { WorkerPool } from '../pipeline/worker-pool.js';
+import { CaseService } from '../services/case.service.js';
+import { ExportService } from '../services/export.service.js';
+import { ScanService } from '../services/scan.service.js';
+import { inspectSource, walkSource } from '../sources/source-walker.js';
+
+export interface GlobalOptions {
+  workspace?: string;
+  db?: string;
+}
+
+/** Resolve where the workspace lives: --workspace, else $WINNOW_HOME, else ./winnow-data. */
+export function workspaceDir(opts: GlobalOptions): string {
+  return resolve(opts.workspace ?? process.env.WINNOW_HOME ?? 'winnow-data');
+}
+
+/**
+ * The composition root: opens the workspace's database (SQLite file inside it by default, or PostgreSQL from
+ * --db / WINNOW_DB) and wires repositories, adapters and services. Commands get everything from here.
+ */
+export class Workspace {
+  private constructor(
+    readonly dir: string,
+    readonly handle: DatabaseHandle,
+  ) {}
+
+  static async open(opts: GlobalOptions): Promise<Workspace> {
+    const dir = workspaceDir(opts);
+    mkdirSync(dir, { recursive: true });
+    const url = opts.db ?? process.env.WINNOW_DB ?? join(dir, 'winnow.sqlite');
+    return new Workspace(dir, await openDatabase(url));
+  }
+
+  readonly repos = (() => {
+    const h = () => this.handle;
+    return {
+      get cases() { return new CaseRepository(h()); },
+      get evidence() { return new EvidenceRepository(h()); },
+      get files() { return new FileRepository(h()); },
+    };
+  })();
+
+  get cases(): CaseService {
+    return new CaseService(this.repos.cases);
+  }
+
+  get exporter(): ExportService {
+    return new ExportService(this.cases, this.repos.evidence, this.repos.files);
+  }
+
+  /** A scan service with a worker pool; the caller must close() the returned pool. */
+  scanner(opts: { workers?: number; limits?: Partial<ArchiveLimits> } = {}): { scan: ScanService; close: () => Promise<void> } {
+    const scratchDir = join(this.dir, 'tmp', `scan-${process.pid}`);
+    mkdirSync(scratchDir, { recursive: true, mode: 0o700 });
+    const pool = new WorkerPool(opts.workers ?? availableParallelism(), {
+      limits: { ...DEFAULT_ARCHIVE_LIMITS, ...opts.limits },
+      scratchDir,
+    });
+    const scan = new ScanService({
+      cases: this.cases,
+      evidence: this.repos.evidence,
+      files: this.repos.files,
+      inspectSource,
+      walk: walkSource,
+      process: pool,
+    });
+    return {
+      scan,
+      close: async () => {
+        await pool.close();
+        rmSync(scratchDir, { recursive: true, force: true });
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}
+
+export function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}

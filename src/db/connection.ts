@@ -1,0 +1,105 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { POSTGRES, SQLITE, type EngineCapabilities } from './engine.js';
+import { migrationProvider } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+// int8 (sizes, counts) as JS numbers: exact below 2^53 bytes, i.e. 9 PB per file.
+pg.types.setTypeParser(20, (v: string) => Number(v));
+
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly caps: EngineCapabilities;
+  /** Where the data lives, for messages (file path or URL without password). */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+export class DatabaseConfigError extends Error {}
+
+/**
+ * Open a workspace database. `url` is either a PostgreSQL URL (`postgres://…`, optional `?schema=NAME` to keep
+ * a workspace in its own schema) or a path to a SQLite file. Migrations run before the handle is returned.
+ */
+export async function openDatabase(url: string): Promise<DatabaseHandle> {
+  const handle = /^postgres(ql)?:\/\//i.test(url) ? await openPostgres(url) : openSqlite(url);
+  try {
+    await migrate(handle);
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+  return handle;
+}
+
+function openSqlite(file: string): DatabaseHandle {
+  mkdirSync(dirname(file), { recursive: true });
+  const native = new BetterSqlite3(file);
+  native.pragma('journal_mode = WAL');
+  native.pragma('synchronous = NORMAL');
+  native.pragma('busy_timeout = 30000');
+  native.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }) });
+  return { db, caps: SQLITE, location: file, close: () => db.destroy() };
+}
+
+async function openPostgres(url: string): Promise<DatabaseHandle> {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema');
+  parsed.searchParams.delete('schema');
+  if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new DatabaseConfigError(`invalid schema name "${schema}" (lowercase letters, digits, underscore)`);
+  }
+  const pool = new pg.Pool({
+    connectionString: parsed.toString(),
+    max: 8,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  try {
+    const client = await pool.connect();
+    try {
+      if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    } finally {
+      client.release();
+    }
+  } catch (err) {
+    await pool.end();
+    throw new DatabaseConfigError(`cannot connect to PostgreSQL at ${redact(parsed)}: ${(err as Error).message}`);
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, caps: POSTGRES, location: redact(parsed) + (schema ? ` (schema ${schema})` : ''), close: () => db.destroy() };
+}
+
+function redact(u: URL): string {
+  const c = new URL(u.toString());
+  if (c.password) c.password = '***';
+  return c.toString();
+}
+
+/**
+ * Kysely's migrator takes pg_advisory_xact_lock on PostgreSQL, so concurrent processes migrate once; on SQLite the
+ * single writer plus busy_timeout serialises them.
+ */
+async function migrate(handle: DatabaseHandle): Promise<void> {
+  const migrator = new Migrator({ db: handle.db, provider: migrationProvider(handle.caps) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new DatabaseConfigError(`database migration "${failed}" failed on ${handle.location}: ${(error as Error).message}`);
+  }
+}
+
+/** Drop a PostgreSQL schema (tests and `workspace destroy`). */
+export async function dropPostgresSchema(url: string, schema: string): Promise<void> {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await pool.end();
+  }
+}
+
+export { sql };

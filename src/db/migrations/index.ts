@@ -1,0 +1,17 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import type { EngineCapabilities } from '../engine.js';
+import { initialSchema } from './0001-initial-schema.js';
+
+/**
+ * Migrations are ordered by name and shared by both engines. They receive the engine's capabilities to pick
+ * column types (never a branch on the engine's name).
+ */
+export function migrationProvider(caps: EngineCapabilities): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      return {
+        '0001-initial-schema': initialSchema(caps),
+      };
+    },
+  };
+}

@@ -1,0 +1,249 @@
+import type { Kysely } from 'kysely';
+import type { ProcessedEntry, StageName } from '../../domain/entry.js';
+import { fileId } from '../../util/ids.js';
+import { nowIso } from '../../util/time.js';
+import type { DatabaseHandle } from '../connection.js';
+import { chunkForEngine } from '../engine.js';
+import type { Database, FileRow, MediaMetadataRow, NewFile, NewMediaMetadata } from '../schema.js';
+
+export interface DiscoveredFile {
+  path: string;
+  depth: number;
+  entryType: string;
+  size: number | null;
+  times: ProcessedEntry['times'];
+}
+
+export interface ExportRow extends FileRow {
+  media: MediaMetadataRow | null;
+  evidence_label: string;
+}
+
+function nameOf(path: string): string {
+  const inner = path.slice(path.lastIndexOf('!/') + 1);
+  return inner.slice(inner.lastIndexOf('/') + 1);
+}
+
+function extOf(name: string): string | null {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 && dot < name.length - 1 ? name.slice(dot + 1).toLowerCase() : null;
+}
+
+export class FileRepository {
+  constructor(private readonly h: DatabaseHandle) {}
+
+  /**
+   * Record files the walk found, before they are processed (so a crash leaves them visible as pending). Existing
+   * rows are left alone: a rerun after a crash inserts nothing twice.
+   */
+  async recordDiscovered(evidenceId: string, files: readonly DiscoveredFile[]): Promise<void> {
+    const now = nowIso();
+    const rows: NewFile[] = files.map((f) => ({
+      id: fileId(evidenceId, f.path),
+      evidence_id: evidenceId,
+      parent_id: null,
+      path: f.path,
+      name: nameOf(f.path),
+      extension: extOf(nameOf(f.path)),
+      entry_type: f.entryType,
+      depth: f.depth,
+      size: f.size,
+      mtime: f.times.mtime,
+      atime: f.times.atime,
+      ctime: f.times.ctime,
+      birthtime: f.times.birthtime,
+      extension_mismatch: 0,
+      is_archive: 0,
+      discovered_at: now,
+    }));
+    await this.h.db.transaction().execute(async (tx) => {
+      for (const chunk of chunkForEngine(this.h.caps, rows, 16)) {
+        await tx.insertInto('file').values(chunk).onConflict((oc) => oc.column('id').doNothing()).execute();
+      }
+    });
+  }
+
+  /** Of the given paths, those whose `stage` has no outcome yet (never processed, or interrupted). */
+  async pendingPaths(evidenceId: string, paths: readonly string[], stage: StageName, retryFailed = false): Promise<Set<string>> {
+    const ids = new Map(paths.map((p) => [fileId(evidenceId, p), p]));
+    const finished = new Set<string>();
+    for (const chunk of chunkForEngine(this.h.caps, [...ids.keys()], 1)) {
+      let q = this.h.db.selectFrom('file_stage').select('file_id').where('stage', '=', stage).where('file_id', 'in', chunk);
+      if (retryFailed) q = q.where('status', '!=', 'failed');
+      for (const r of await q.execute()) finished.add(r.file_id);
+    }
+    return new Set([...ids].filter(([id]) => !finished.has(id)).map(([, p]) => p));
+  }
+
+  /** Top-level files of an evidence item still missing `stage` (keyset-paged, for the final sweep). */
+  async pendingTopLevel(evidenceId: string, stage: StageName, afterPath: string, limit: number): Promise<FileRow[]> {
+    return this.h.db
+      .selectFrom('file')
+      .selectAll()
+      .where('evidence_id', '=', evidenceId)
+      .where('parent_id', 'is', null)
+      .where('path', '>', afterPath)
+      .where((eb) =>
+        eb.not(eb.exists(eb.selectFrom('file_stage').select('file_id').whereRef('file_stage.file_id', '=', 'file.id').where('file_stage.stage', '=', stage))),
+      )
+      .orderBy('path')
+      .limit(limit)
+      .execute();
+  }
+
+  /** Store processing results (files, archive members, metadata, stage outcomes) in one transaction. Idempotent. */
+  async saveProcessed(evidenceId: string, entries: readonly ProcessedEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const now = nowIso();
+    const files: NewFile[] = [];
+    const media: NewMediaMetadata[] = [];
+    const stages: { file_id: string; stage: string; status: string; attempts: number; error: string | null; updated_at: string }[] = [];
+    for (const e of entries) {
+      const id = fileId(evidenceId, e.path);
+      const name = nameOf(e.path);
+      files.push({
+        id,
+        evidence_id: evidenceId,
+        parent_id: e.parentPath === null ? null : fileId(evidenceId, e.parentPath),
+        path: e.path,
+        name,
+        extension: extOf(name),
+        entry_type: e.entryType,
+        depth: e.depth,
+        size: e.size,
+        mtime: e.times.mtime,
+        atime: e.times.atime,
+        ctime: e.times.ctime,
+        birthtime: e.times.birthtime,
+        md5: e.digests ? Buffer.from(e.digests.md5, 'hex') : null,
+        sha1: e.digests ? Buffer.from(e.digests.sha1, 'hex') : null,
+        sha256: e.digests ? Buffer.from(e.digests.sha256, 'hex') : null,
+        mime_type: e.type?.mime ?? null,
+        detected_ext: e.type?.ext ?? null,
+        extension_mismatch: e.type?.mismatch ? 1 : 0,
+        is_archive: e.isArchive ? 1 : 0,
+        archive_status: e.archiveStatus,
+        member_count: e.memberCount,
+        error: e.error,
+        error_code: e.errorCode,
+        discovered_at: now,
+      });
+      if (e.media) {
+        const m = e.media;
+        media.push({
+          file_id: id, width: m.width, height: m.height, make: m.make, model: m.model, body_serial: m.bodySerial,
+          internal_serial: m.internalSerial, lens_serial: m.lensSerial, date_time_original: m.dateTimeOriginal,
+          gps_lat: m.gpsLat, gps_lon: m.gpsLon, gps_alt: m.gpsAlt, software: m.software, orientation: m.orientation, error: m.error,
+        });
+      }
+      for (const [stage, status] of Object.entries(e.stages)) {
+        stages.push({ file_id: id, stage, status, attempts: 1, error: status === 'failed' ? e.error : null, updated_at: now });
+      }
+    }
+    await this.h.db.transaction().execute(async (tx) => {
+      await upsertFiles(tx, this.h, files);
+      for (const chunk of chunkForEngine(this.h.caps, media, 16)) {
+        await tx
+          .insertInto('media_metadata')
+          .values(chunk)
+          .onConflict((oc) =>
+            oc.column('file_id').doUpdateSet((eb) => ({
+              width: eb.ref('excluded.width'), height: eb.ref('excluded.height'), make: eb.ref('excluded.make'),
+              model: eb.ref('excluded.model'), body_serial: eb.ref('excluded.body_serial'),
+              internal_serial: eb.ref('excluded.internal_serial'), lens_serial: eb.ref('excluded.lens_serial'),
+              date_time_original: eb.ref('excluded.date_time_original'), gps_lat: eb.ref('excluded.gps_lat'),
+              gps_lon: eb.ref('excluded.gps_lon'), gps_alt: eb.ref('excluded.gps_alt'), software: eb.ref('excluded.software'),
+              orientation: eb.ref('excluded.orientation'), error: eb.ref('excluded.error'),
+            })),
+          )
+          .execute();
+      }
+      for (const chunk of chunkForEngine(this.h.caps, stages, 6)) {
+        await tx
+          .insertInto('file_stage')
+          .values(chunk)
+          .onConflict((oc) =>
+            oc.columns(['file_id', 'stage']).doUpdateSet((eb) => ({
+              status: eb.ref('excluded.status'),
+              error: eb.ref('excluded.error'),
+              updated_at: eb.ref('excluded.updated_at'),
+              attempts: eb(eb.ref('file_stage.attempts'), '+', 1),
+            })),
+          )
+          .execute();
+      }
+    });
+  }
+
+  /** Files of a case in (evidence, path) order, a page at a time (keyset paging: same on both engines). */
+  async exportPage(caseId: string, after: { evidenceId: string; path: string } | null, limit: number): Promise<ExportRow[]> {
+    let q = this.h.db
+      .selectFrom('file')
+      .innerJoin('evidence', 'evidence.id', 'file.evidence_id')
+      .leftJoin('media_metadata', 'media_metadata.file_id', 'file.id')
+      .selectAll('file')
+      .select([
+        'evidence.label as evidence_label',
+        'media_metadata.file_id as m_file_id', 'media_metadata.width as m_width', 'media_metadata.height as m_height',
+        'media_metadata.make as m_make', 'media_metadata.model as m_model', 'media_metadata.body_serial as m_body_serial',
+        'media_metadata.internal_serial as m_internal_serial', 'media_metadata.lens_serial as m_lens_serial',
+        'media_metadata.date_time_original as m_date_time_original', 'media_metadata.gps_lat as m_gps_lat',
+        'media_metadata.gps_lon as m_gps_lon', 'media_metadata.gps_alt as m_gps_alt', 'media_metadata.software as m_software',
+        'media_metadata.orientation as m_orientation', 'media_metadata.error as m_error',
+      ])
+      .where('evidence.case_id', '=', caseId);
+    if (after) {
+      q = q.where((eb) =>
+        eb.or([eb('file.evidence_id', '>', after.evidenceId), eb.and([eb('file.evidence_id', '=', after.evidenceId), eb('file.path', '>', after.path)])]),
+      );
+    }
+    const rows = await q.orderBy('file.evidence_id').orderBy('file.path').limit(limit).execute();
+    return rows.map((r) => {
+      const media: MediaMetadataRow | null = r.m_file_id
+        ? {
+            file_id: r.m_file_id, width: r.m_width, height: r.m_height, make: r.m_make, model: r.m_model,
+            body_serial: r.m_body_serial, internal_serial: r.m_internal_serial, lens_serial: r.m_lens_serial,
+            date_time_original: r.m_date_time_original, gps_lat: r.m_gps_lat, gps_lon: r.m_gps_lon, gps_alt: r.m_gps_alt,
+            software: r.m_software, orientation: r.m_orientation, error: r.m_error,
+          }
+        : null;
+      const file = Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('m_'))) as unknown as FileRow & { evidence_label: string };
+      return { ...file, media };
+    });
+  }
+
+  /** Totals for the scan summary. */
+  async summary(evidenceIds: readonly string[]): Promise<{ files: number; bytes: number; errors: number; byType: { mime: string | null; n: number }[] }> {
+    if (evidenceIds.length === 0) return { files: 0, bytes: 0, errors: 0, byType: [] };
+    const base = this.h.db.selectFrom('file').where('evidence_id', 'in', evidenceIds);
+    const t = await base
+      .select((eb) => [eb.fn.countAll<number>().as('files'), eb.fn.coalesce(eb.fn.sum<number>('size'), eb.val(0)).as('bytes'), eb.fn.count<number>('error').as('errors')])
+      .executeTakeFirstOrThrow();
+    const byType = await base
+      .select((eb) => ['mime_type as mime', eb.fn.countAll<number>().as('n')])
+      .groupBy('mime_type')
+      .orderBy('n', 'desc')
+      .execute();
+    return { files: Number(t.files), bytes: Number(t.bytes), errors: Number(t.errors), byType: byType.map((r) => ({ mime: r.mime, n: Number(r.n) })) };
+  }
+}
+
+async function upsertFiles(tx: Kysely<Database>, h: DatabaseHandle, files: NewFile[]): Promise<void> {
+  for (const chunk of chunkForEngine(h.caps, files, 27)) {
+    await tx
+      .insertInto('file')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          parent_id: eb.ref('excluded.parent_id'), entry_type: eb.ref('excluded.entry_type'), depth: eb.ref('excluded.depth'),
+          size: eb.ref('excluded.size'), mtime: eb.ref('excluded.mtime'), atime: eb.ref('excluded.atime'), ctime: eb.ref('excluded.ctime'),
+          birthtime: eb.ref('excluded.birthtime'), md5: eb.ref('excluded.md5'), sha1: eb.ref('excluded.sha1'), sha256: eb.ref('excluded.sha256'),
+          mime_type: eb.ref('excluded.mime_type'), detected_ext: eb.ref('excluded.detected_ext'),
+          extension_mismatch: eb.ref('excluded.extension_mismatch'), is_archive: eb.ref('excluded.is_archive'),
+          archive_status: eb.ref('excluded.archive_status'), member_count: eb.ref('excluded.member_count'),
+          error: eb.ref('excluded.error'), error_code: eb.ref('excluded.error_code'),
+        })),
+      )
+      .execute();
+  }
+}

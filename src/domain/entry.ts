@@ -1,0 +1,76 @@
+/**
+ * What the pipeline learns about one entry of an evidence item (a file on disk or a member of an archive).
+ * These plain objects cross worker-thread boundaries, so they hold only structured-clone-friendly values.
+ */
+export type EntryType = 'file' | 'directory' | 'symlink' | 'fifo' | 'socket' | 'char-device' | 'block-device' | 'unknown';
+
+export interface Digests {
+  md5: string;
+  sha1: string;
+  sha256: string;
+}
+
+export interface TypeInfo {
+  /** MIME type from content (magic bytes); null when the content matches no known signature. */
+  mime: string | null;
+  /** Canonical extension of the detected type. */
+  ext: string | null;
+  /** The file's own extension disagrees with its content. */
+  mismatch: boolean;
+}
+
+export interface MediaInfo {
+  width: number | null;
+  height: number | null;
+  make: string | null;
+  model: string | null;
+  bodySerial: string | null;
+  /** Maker-note internal serial (Canon, Olympus, Panasonic), distinct from the body serial. */
+  internalSerial: string | null;
+  lensSerial: string | null;
+  dateTimeOriginal: string | null;
+  gpsLat: number | null;
+  gpsLon: number | null;
+  gpsAlt: number | null;
+  software: string | null;
+  orientation: number | null;
+  /** Why metadata could not be (fully) read; digests are still valid. */
+  error: string | null;
+}
+
+export type StageName = 'digest' | 'metadata' | 'extract';
+export type StageStatus = 'done' | 'failed' | 'skipped';
+
+export interface EntryTimes {
+  mtime: string | null;
+  atime: string | null;
+  ctime: string | null;
+  birthtime: string | null;
+}
+
+export interface ProcessedEntry {
+  /** Path inside the evidence item; archive members as `outer.zip!/dir/inner.tar!/a.jpg`. */
+  path: string;
+  parentPath: string | null;
+  entryType: EntryType;
+  depth: number;
+  size: number | null;
+  times: EntryTimes;
+  digests: Digests | null;
+  type: TypeInfo | null;
+  isArchive: boolean;
+  /** opened | encrypted | refused:<reason> | corrupt | unsupported | too-deep; null when not an archive. */
+  archiveStatus: string | null;
+  memberCount: number | null;
+  error: string | null;
+  errorCode: string | null;
+  media: MediaInfo | null;
+  stages: Partial<Record<StageName, StageStatus>>;
+}
+
+/** Separator between an archive and a path inside it. */
+export const ARCHIVE_SEPARATOR = '!/';
+
+export function memberPath(archivePath: string, inner: string): string {
+  return `${archivePath}${ARCHIVE_SEPARATOR}${inner}`;
+}

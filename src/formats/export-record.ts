@@ -1,0 +1,85 @@
+import type { ExportRow } from '../db/repositories/file.repository.js';
+import { toHex } from '../util/hex.js';
+
+/**
+ * The public, documented per-file record (JSONL / CSV). Keys that later pipeline stages fill (`pdq`,
+ * `pdqQuality`, `matches`) are always present and null until then.
+ */
+export interface ExportRecord {
+  evidence: string;
+  path: string;
+  parent: string | null;
+  entryType: string;
+  size: number | null;
+  mtime: string | null;
+  atime: string | null;
+  ctime: string | null;
+  crtime: string | null;
+  md5: string | null;
+  sha1: string | null;
+  sha256: string | null;
+  mimeType: string | null;
+  detectedExtension: string | null;
+  extensionMismatch: boolean;
+  archive: { status: string | null; members: number | null } | null;
+  error: string | null;
+  errorCode: string | null;
+  exif: {
+    make: string | null;
+    model: string | null;
+    serial: string | null;
+    internalSerial: string | null;
+    lensSerial: string | null;
+    dateTimeOriginal: string | null;
+    software: string | null;
+    orientation: number | null;
+    width: number | null;
+    height: number | null;
+    gps: { lat: number; lon: number; alt: number | null } | null;
+    error: string | null;
+  } | null;
+  pdq: string | null;
+  pdqQuality: number | null;
+  matches: unknown[] | null;
+}
+
+export function toExportRecord(r: ExportRow, parentPath: string | null): ExportRecord {
+  const m = r.media;
+  return {
+    evidence: r.evidence_label,
+    path: r.path,
+    parent: parentPath,
+    entryType: r.entry_type,
+    size: r.size === null ? null : Number(r.size),
+    mtime: r.mtime,
+    atime: r.atime,
+    ctime: r.ctime,
+    crtime: r.birthtime,
+    md5: toHex(r.md5),
+    sha1: toHex(r.sha1),
+    sha256: toHex(r.sha256),
+    mimeType: r.mime_type,
+    detectedExtension: r.detected_ext,
+    extensionMismatch: r.extension_mismatch === 1,
+    archive: r.is_archive === 1 ? { status: r.archive_status, members: r.member_count } : null,
+    error: r.error,
+    errorCode: r.error_code,
+    exif: m
+      ? {
+          make: m.make, model: m.model, serial: m.body_serial, internalSerial: m.internal_serial, lensSerial: m.lens_serial,
+          dateTimeOriginal: m.date_time_original, software: m.software, orientation: m.orientation, width: m.width, height: m.height,
+          gps: m.gps_lat !== null && m.gps_lon !== null ? { lat: m.gps_lat, lon: m.gps_lon, alt: m.gps_alt } : null,
+          error: m.error,
+        }
+      : null,
+    pdq: null,
+    pdqQuality: null,
+    matches: null,
+  };
+}
+
+/** Parent of an archive member, from the `!/` path notation. */
+export function parentOf(path: string): string | null {
+  const i = path.lastIndexOf('!/');
+  return i < 0 ? null : path.slice(0, i);
+}
