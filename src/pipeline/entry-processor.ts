@@ -162,6 +162,7 @@ export class EntryProcessor {
       return;
     }
     const seen = new Set<string>();
+    const byName = new Map<string, ProcessedEntry>();
     let count = 0;
     let pending: ProcessedEntry[] = [];
     const flush = () => {
@@ -182,7 +183,8 @@ export class EntryProcessor {
         const child = await this.processMember(member, name, entry, budget, (m) => {
           pending.push(...m);
           if (pending.length >= 200) flush();
-        });
+        }, byName);
+        byName.set(member.name.replace(/\/+$/, ''), child);
         count++;
         pending.push(child);
         if (pending.length >= 200) flush();
@@ -208,13 +210,30 @@ export class EntryProcessor {
     parent: ProcessedEntry,
     budget: Budget,
     emit: (members: ProcessedEntry[]) => void,
+    siblings: ReadonlyMap<string, ProcessedEntry>,
   ): Promise<ProcessedEntry> {
     const path = memberPath(parent.path, name);
     const times = { mtime: isoOrNull(member.mtime), atime: null, ctime: null, birthtime: null };
     const entry = baseEntry(path, parent.path, parent.depth + 1, member.declaredSize, times);
     const hostile = hostileName(member.name);
+    if (member.type === 'hardlink') {
+      // a hard link has its target's content: same digests and type, recorded under its own name
+      await drain(member);
+      const target = member.linkTarget ? siblings.get(member.linkTarget.replace(/\/+$/, '')) : undefined;
+      if (target?.digests) {
+        Object.assign(entry, { size: target.size, digests: target.digests, type: target.type, media: target.media });
+        entry.stages = { digest: 'done', metadata: target.stages.metadata ?? 'skipped', extract: 'skipped' };
+        return entry;
+      }
+      entry.error = `hard link to ${member.linkTarget ?? '(unknown)'}, whose content was not found in the archive`;
+      entry.errorCode = 'ELINK';
+      entry.stages.digest = 'failed';
+      return entry;
+    }
     if (member.type === 'symlink' || member.type === 'other') {
       entry.entryType = member.type === 'symlink' ? 'symlink' : 'unknown';
+      entry.error = member.type === 'symlink' ? `symbolic link to ${member.linkTarget ?? '(unknown)'}: recorded, not followed` : 'special archive member (device or fifo): recorded, no content';
+      entry.errorCode = 'ESPECIAL';
       entry.stages.digest = 'skipped';
       await drain(member);
       return entry;

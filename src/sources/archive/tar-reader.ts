@@ -3,7 +3,7 @@ import tarStream from 'tar-stream';
 import { inputStream } from './input-stream.js';
 import { ArchiveError, type ArchiveInput, type ArchiveMember } from './types.js';
 
-const TYPES: Record<string, ArchiveMember['type']> = { file: 'file', 'contiguous-file': 'file', directory: 'directory', symlink: 'symlink', link: 'other' };
+const TYPES: Record<string, ArchiveMember['type']> = { file: 'file', 'contiguous-file': 'file', directory: 'directory', symlink: 'symlink', link: 'hardlink' };
 
 /** Members of a tar stream (tar-stream: a forward-only parser, nothing buffered beyond one header). */
 export async function* readTarStream(source: Readable, what = 'tar'): AsyncGenerator<ArchiveMember> {
@@ -23,6 +23,7 @@ export async function* readTarStream(source: Readable, what = 'tar'): AsyncGener
         declaredSize: h.size ?? null,
         mtime: h.mtime ?? null,
         encrypted: false,
+        ...(h.linkname ? { linkTarget: h.linkname } : {}),
         open: async () => {
           opened = true;
           return entry as unknown as Readable;

@@ -10,11 +10,13 @@ export function inputSize(input: ArchiveInput): number {
 export interface ArchiveMember {
   /** The member's name exactly as the archive stores it (may be hostile: `../../x`, `C:\x`, absolute). */
   name: string;
-  type: 'file' | 'directory' | 'symlink' | 'other';
+  type: 'file' | 'directory' | 'symlink' | 'hardlink' | 'other';
   /** Uncompressed size the archive declares, when it declares one. */
   declaredSize: number | null;
   mtime: Date | null;
   encrypted: boolean;
+  /** For links: the target name as stored (hard links share the target's content). */
+  linkTarget?: string;
   /**
    * The member's content. Must be consumed (or destroyed) before the next member is requested: most formats are
    * read as one forward stream. Encrypted members yield their stored (encrypted) bytes.
