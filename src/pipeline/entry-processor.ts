@@ -7,7 +7,7 @@ import { detectContentType, isImageMime, truncatedImageReason } from '../adapter
 import { memberPath, type MediaInfo, type ProcessedEntry } from '../domain/entry.js';
 import type { ArchiveLimits } from '../domain/scan-limits.js';
 import { TripleDigest } from '../hashing/triple-digest.js';
-import { archiveOpener } from '../sources/archive/formats.js';
+import { archiveOpener, unsupportedArchive } from '../sources/archive/formats.js';
 import { ArchiveError, type ArchiveInput, type ArchiveMember } from '../sources/archive/types.js';
 import { zipDeclaredTotal } from '../sources/archive/zip-reader.js';
 import { describeFsError } from '../sources/folder-walker.js';
@@ -120,7 +120,7 @@ export class EntryProcessor {
       const budget = this.newBudget(digest.bytes);
       await this.openArchive(entry, input, opener, budget, emit);
     } else {
-      entry.stages.extract = 'skipped';
+      markUnsupported(entry);
     }
     return entry;
   }
@@ -177,7 +177,7 @@ export class EntryProcessor {
           throw new BombError(`refused: decompression bomb: members declare ${formatBytes(declared)}, archive ${budget.describe}`);
         }
       }
-      for await (const member of opener(input, entry.path.slice(entry.path.lastIndexOf('/') + 1))) {
+      for await (const member of opener(input, entry.path.slice(entry.path.lastIndexOf('/') + 1), this.scratchDir)) {
         if (member.type === 'directory') continue;
         const name = uniqueName(seen, member.name);
         const child = await this.processMember(member, name, entry, budget, (m) => {
@@ -194,7 +194,7 @@ export class EntryProcessor {
     } catch (err) {
       const e = err as Error;
       const status = err instanceof ArchiveError ? err.status : 'corrupt';
-      entry.archiveStatus = status === 'refused' ? e.message : `${status}: ${e.message}`;
+      entry.archiveStatus = e.message.startsWith(status) ? e.message : `${status}: ${e.message}`;
       entry.stages.extract = 'failed';
       entry.error ??= e.message;
       entry.errorCode ??= `EARCHIVE_${status.toUpperCase()}`;
@@ -304,7 +304,7 @@ export class EntryProcessor {
 
     const opener = archiveOpener(entry.type.mime);
     if (!opener) {
-      entry.stages.extract = 'skipped';
+      markUnsupported(entry);
     } else if (!content) {
       entry.isArchive = true;
       entry.archiveStatus = `not-opened: larger than the in-memory limit (${formatBytes(this.limits.maxInMemoryBytes)})`;
@@ -325,6 +325,16 @@ export class EntryProcessor {
     } finally {
       await unlink(tmp).catch(() => undefined);
     }
+  }
+}
+
+/** A recognised archive format we cannot open here is still flagged as an archive, with the reason. */
+function markUnsupported(entry: ProcessedEntry): void {
+  entry.stages.extract = 'skipped';
+  const what = unsupportedArchive(entry.type?.mime ?? null);
+  if (what) {
+    entry.isArchive = true;
+    entry.archiveStatus = `unsupported: no reader for ${what} archives; hashed, members not examined`;
   }
 }
 

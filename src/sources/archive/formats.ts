@@ -5,11 +5,11 @@ import { readTar } from './tar-reader.js';
 import type { ArchiveInput, ArchiveMember } from './types.js';
 import { readZip } from './zip-reader.js';
 
-type Opener = (input: ArchiveInput, outerName: string) => AsyncGenerator<ArchiveMember>;
+type Opener = (input: ArchiveInput, outerName: string, scratchDir: string) => AsyncGenerator<ArchiveMember>;
 
 const bzip2 = pipeDecompressor('bzip2', ['.bz2', '.bzip2', '.bz']);
 const xz = pipeDecompressor('xz', ['.xz', '.lzma']);
-const libarchive = (format: string): Opener => (input) => readWithLibarchive(input, format);
+const libarchive = (format: string): Opener => (input, _name, scratch) => readWithLibarchive(input, format, scratch);
 
 /**
  * Which reader opens which content type (detected from magic bytes, never from the name). Office Open XML,
@@ -42,6 +42,16 @@ const OPENERS: Record<string, Opener> = {
 
 export function archiveOpener(mime: string | null): Opener | null {
   return mime ? (OPENERS[mime] ?? null) : null;
+}
+
+/** Archive formats we recognise but have no reader for on this platform: recorded as not opened, with why. */
+const UNSUPPORTED: Record<string, string> = {
+  'application/x-arj': 'ARJ', 'application/x-ace-compressed': 'ACE', 'application/x-apple-diskimage': 'Apple disk image',
+  'application/x-ms-wim': 'WIM', 'application/x-vmdk': 'VMDK (scan disk images as evidence)',
+};
+
+export function unsupportedArchive(mime: string | null): string | null {
+  return mime ? (UNSUPPORTED[mime] ?? null) : null;
 }
 
 export function isContainerMime(mime: string | null): boolean {

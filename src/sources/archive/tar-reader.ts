@@ -42,6 +42,7 @@ export async function* readTarStream(source: Readable, what = 'tar'): AsyncGener
       }
     }
   } catch (err) {
+    if (err instanceof ArchiveError) throw err; // already classified (e.g. bsdtar: encrypted)
     throw new ArchiveError(`corrupt ${what}${count ? ` after ${count} members` : ''}: ${(err as Error).message}`, 'corrupt');
   } finally {
     source.destroy();

@@ -3,7 +3,7 @@ import yauzl from 'yauzl';
 import { ArchiveError, type ArchiveInput, type ArchiveMember } from './types.js';
 
 function openZip(input: ArchiveInput): Promise<yauzl.ZipFile> {
-  const opts: yauzl.Options = { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false, decodeStrings: true };
+  const opts: yauzl.Options = { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false, decodeStrings: false };
   return new Promise((resolve, reject) => {
     const cb = (err: Error | null, zf?: yauzl.ZipFile) => (err || !zf ? reject(new ArchiveError(`corrupt zip: ${err?.message ?? 'unreadable'}`, 'corrupt')) : resolve(zf));
     if (input.kind === 'path') yauzl.open(input.path, opts, cb);
@@ -45,21 +45,24 @@ export async function* readZip(input: ArchiveInput): AsyncGenerator<ArchiveMembe
   const zf = await openZip(input);
   try {
     for await (const e of entries(zf)) {
-      const isDir = e.fileName.endsWith('/') || e.fileName.endsWith('\\');
+      // Names are decoded here, not by yauzl: yauzl rejects hostile names (../, C:\\) and we must record them.
+      const name = decodeName(e.fileName as unknown as Buffer, (e.generalPurposeBitFlag & 0x800) !== 0);
+      const isDir = name.endsWith('/') || name.endsWith('\\');
       const encrypted = e.isEncrypted();
       // Unix mode in the high 16 bits of the external attributes: 0o120000 is a symbolic link.
       const mode = (e.externalFileAttributes >>> 16) & 0o170000;
       yield {
-        name: e.fileName,
+        name,
         type: isDir ? 'directory' : mode === 0o120000 ? 'symlink' : 'file',
         declaredSize: e.uncompressedSize,
         mtime: safeDate(() => e.getLastModDate()),
         encrypted,
         open: () =>
           new Promise<Readable>((resolve, reject) => {
-            const opts = encrypted ? { decrypt: false, decompress: false } : {};
+            // encrypted: the stored bytes, as they are (yauzl's raw mode)
+            const opts = encrypted ? { decodeFileData: false } : {};
             zf.openReadStream(e, opts as yauzl.ZipFileOptions, (err, stream) => {
-              if (err || !stream) reject(new ArchiveError(`corrupt zip member ${e.fileName}: ${err?.message ?? 'unreadable'}`, 'corrupt'));
+              if (err || !stream) reject(new ArchiveError(`corrupt zip member ${name}: ${err?.message ?? 'unreadable'}`, 'corrupt'));
               else resolve(stream);
             });
           }),
@@ -69,6 +72,18 @@ export async function* readZip(input: ArchiveInput): AsyncGenerator<ArchiveMembe
     zf.close();
   }
 }
+
+/** UTF-8 when the entry says so (bit 11) or when the bytes are valid UTF-8; otherwise IBM code page 437. */
+function decodeName(raw: Buffer, utf8Flag: boolean): string {
+  if (utf8Flag) return raw.toString('utf8');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    return [...raw].map((b) => (b < 0x80 ? String.fromCharCode(b) : CP437_HIGH[b - 0x80]!)).join('');
+  }
+}
+
+const CP437_HIGH = [...'ÇüéâäàåçêëèïîìÄÅÉæÆôöòûùÿÖÜ¢£¥₧ƒáíóúñÑªº¿⌐¬½¼¡«»░▒▓│┤╡╢╖╕╣║╗╝╜╛┐└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0'];
 
 function safeDate(f: () => Date): Date | null {
   try {
