@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { cli, exportJsonl, tempDir } from '../helpers/env.js';
+
+test('every command has --help', () => {
+  for (const cmd of [[], ['case'], ['case', 'create'], ['case', 'list'], ['scan'], ['export'], ['demo']]) {
+    const out = cli([...cmd, '--help']);
+    assert.match(out, /Usage: winnow/, cmd.join(' '));
+  }
+});
+
+test('demo generates benign evidence, scans it and reports every planted property', () => {
+  const ws = tempDir();
+  try {
+    const out = cli(['-w', ws.dir, 'demo', '-q']);
+    assert.match(out, /Scan summary/);
+    const recs = exportJsonl(ws.dir, 'demo');
+    const by = new Map(recs.map((r) => [r.path, r]));
+    // exact duplicate: same digests
+    assert.equal(by.get('backup/IMG_1000 (copy).JPG')?.sha256, by.get('DCIM/100CAMERA/IMG_1000.JPG')?.sha256);
+    // near duplicate: different bytes
+    assert.notEqual(by.get('Downloads/IMG_1001-small.jpg')?.sha256, by.get('DCIM/100CAMERA/IMG_1001.JPG')?.sha256);
+    assert.equal(by.get('DCIM/100CAMERA/IMG_1000.JPG')?.exif?.gps?.lat, 50.846667);
+    assert.equal(by.get('DCIM/100CAMERA/IMG_1000.JPG')?.exif?.serial, 'WN-4242');
+    assert.equal(by.get('Documents/notes.txt')?.extensionMismatch, true);
+    assert.equal(by.get('Downloads/broken.jpg')?.errorCode, 'ETRUNCATED');
+    assert.ok(by.get('Documents/holiday.zip!/more/inner.zip!/deeper/scene.png')?.md5);
+    assert.ok(by.get('Documents/export.tar.gz!/export.tar!/export/chart.png')?.md5);
+    // keys later stages fill are present and null
+    for (const r of recs) for (const k of ['pdq', 'pdqQuality', 'matches'] as const) assert.equal(r[k], null);
+    const csv = cli(['-w', ws.dir, 'export', '--case', 'demo', '--format', 'csv']);
+    assert.equal(csv.trim().split('\r\n').length, recs.length + 1);
+    const cases = cli(['-w', ws.dir, 'case', 'list']);
+    assert.match(cases, /^demo\t1 evidence\t13 files/m);
+  } finally {
+    ws.cleanup();
+  }
+});
