@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import yazl from 'yazl';
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { CLI, cli, exportJsonl, tempDir } from '../helpers/env.js';
+
+const t = tempDir();
+after(() => t.cleanup());
+
+/**
+ * kill -9 in the middle of a scan, then the same command again: every file is there exactly once, with the right
+ * digests, and nothing finished by the first run is processed again.
+ */
+test('a scan killed with SIGKILL resumes with no file missing and none counted twice', async () => {
+  const src = join(t.dir, 'src');
+  const expected = new Map<string, string>();
+  const N = 12_000;
+  for (let d = 0; d < 24; d++) mkdirSync(join(src, `d${String(d).padStart(2, '0')}`), { recursive: true });
+  for (let i = 0; i < N; i++) {
+    const data = randomBytes(1024 + ((i * 7919) % 16384));
+    const rel = `d${String(i % 24).padStart(2, '0')}/f${String(i).padStart(6, '0')}.bin`;
+    writeFileSync(join(src, rel), data);
+    expected.set(rel, createHash('md5').update(data).digest('hex'));
+  }
+  const zip = new yazl.ZipFile();
+  for (let i = 0; i < 300; i++) {
+    const data = randomBytes(2048);
+    zip.addBuffer(data, `m/${i}.bin`);
+    expected.set(`d00/archive.zip!/m/${i}.bin`, createHash('md5').update(data).digest('hex'));
+  }
+  zip.end();
+  await pipeline(zip.outputStream, createWriteStream(join(src, 'd00', 'archive.zip')));
+  const ws = join(t.dir, 'ws');
+  cli(['-w', ws, 'case', 'create', 'resume']);
+
+  const args = [CLI, '-w', ws, 'scan', '--case', 'resume', '-q', '--workers', '1', src];
+  const child = spawn(process.execPath, args, { stdio: 'ignore' });
+  const exited = new Promise<void>((r) => child.on('exit', () => r()));
+  const dbFile = join(ws, 'winnow.sqlite');
+  let doneAtKill = 0;
+  for (let i = 0; i < 3000 && doneAtKill < 2000; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+    try {
+      const db = new BetterSqlite3(dbFile, { readonly: true, fileMustExist: true });
+      try {
+        doneAtKill = (db.prepare("select count(*) as n from file_stage where stage = 'digest'").get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    } catch {
+      /* not created yet */
+    }
+  }
+  child.kill('SIGKILL');
+  await exited;
+  assert.ok(doneAtKill >= 2000 && doneAtKill < N, `killed after ${doneAtKill} files: not in the middle of the scan`);
+
+  const out = cli(['-w', ws, 'scan', '--case', 'resume', '--workers', '2', src]);
+  const already = Number(/(\d+) already done by an earlier run/.exec(out)?.[1] ?? 0);
+  assert.ok(already >= doneAtKill - 300, `rerun skipped only ${already} of ${doneAtKill} finished files`);
+
+  const records = exportJsonl(ws, 'resume');
+  const paths = records.map((r) => r.path);
+  assert.equal(new Set(paths).size, paths.length, 'a file is listed twice');
+  for (const [rel, md5] of expected) {
+    const r = records.find((x) => x.path === rel);
+    assert.ok(r, `${rel} missing after resume`);
+    assert.equal(r.md5, md5, rel);
+  }
+  assert.equal(records.length, expected.size + 1, 'unexpected extra records'); // + the zip itself
+  const db = new BetterSqlite3(join(ws, 'winnow.sqlite'), { readonly: true });
+  try {
+    const rehashed = (db.prepare("select count(*) as n from file_stage where stage = 'digest' and attempts > 1 and file_id not in (select id from file where path like 'd00/archive.zip%')").get() as { n: number }).n;
+    assert.equal(rehashed, 0, 'files finished before the kill were hashed again');
+    const ev = db.prepare('select status, started_at, finished_at from evidence').all() as { status: string; finished_at: string | null }[];
+    assert.equal(ev.length, 1);
+    assert.equal(ev[0]!.status, 'done');
+  } finally {
+    db.close();
+  }
+});
