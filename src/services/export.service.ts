@@ -1,7 +1,7 @@
 import type { EvidenceRepository } from '../db/repositories/evidence.repository.js';
 import type { FileRepository } from '../db/repositories/file.repository.js';
 import { csvHeader, csvLine } from '../formats/csv-writer.js';
-import { DfxmlWriter, type DfxmlRunInfo } from '../formats/dfxml-writer.js';
+import { DfxmlWriter, type DfxmlRunInfo, type DfxmlSource } from '../formats/dfxml-writer.js';
 import { parentOf, toExportRecord } from '../formats/export-record.js';
 import type { CaseService } from './case.service.js';
 import { UserError } from './errors.js';
@@ -27,10 +27,13 @@ export class ExportService {
   async export(caseName: string, format: ExportFormat, sink: TextSink, run: Omit<DfxmlRunInfo, 'caseName'>): Promise<{ files: number }> {
     if (!EXPORT_FORMATS.includes(format)) throw new UserError(`unknown export format "${format}" (one of: ${EXPORT_FORMATS.join(', ')})`);
     const c = await this.cases.get(caseName);
-    const evidence = new Map((await this.evidence.listForCase(c.id)).map((e) => [e.id, e]));
+    const evidenceList = await this.evidence.listForCase(c.id);
+    const evidence = new Map(evidenceList.map((e) => [e.id, e]));
     const dfxml = new DfxmlWriter();
     if (format === 'csv') await sink.write(csvHeader());
-    if (format === 'dfxml') await sink.write(dfxml.header({ ...run, caseName: c.name }));
+    // DFXML: one <source> naming every evidence item up front, then one <volume> per evidence item.
+    const dfxmlSource = (id: string, label: string): DfxmlSource => ({ label, path: evidence.get(id)?.source_path ?? label });
+    if (format === 'dfxml') await sink.write(dfxml.header({ ...run, caseName: c.name }, evidenceList.map((e) => dfxmlSource(e.id, e.label))));
     let after: { evidenceId: string; path: string } | null = null;
     let n = 0;
     let currentEvidence: string | null = null;
@@ -45,8 +48,7 @@ export class ExportService {
         else {
           if (row.evidence_id !== currentEvidence) {
             currentEvidence = row.evidence_id;
-            const ev = evidence.get(row.evidence_id);
-            out += dfxml.source(row.evidence_label, ev?.source_path ?? row.evidence_label);
+            out += dfxml.volume(dfxmlSource(row.evidence_id, row.evidence_label));
           }
           out += dfxml.fileobject(rec);
         }
