@@ -6,7 +6,7 @@
  * - booleans are integers 0/1 (SQLite has no boolean; one representation everywhere);
  * - digests are raw bytes (BLOB / BYTEA), lowercase hex only at the edges.
  */
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 
 
 type BigIntCol = number; // int8 is parsed to number on pg (see db/connection.ts); sizes stay below 2^53
@@ -91,8 +91,13 @@ export interface FileStageTable {
   updated_at: string;
 }
 
-export interface MigrationLockTable {
-  id: Generated<number>;
+export interface PerceptualHashTable {
+  file_id: string;
+  algorithm: string;
+  hash: string;
+  quality: number;
+  mode: string;
+  usable: number;
 }
 
 export interface Database {
@@ -101,6 +106,7 @@ export interface Database {
   file: FileTable;
   media_metadata: MediaMetadataTable;
   file_stage: FileStageTable;
+  perceptual_hash: PerceptualHashTable;
 }
 
 export type CaseRow = Selectable<CaseTable>;

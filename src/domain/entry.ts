@@ -38,7 +38,7 @@ export interface MediaInfo {
   error: string | null;
 }
 
-export type StageName = 'digest' | 'metadata' | 'extract';
+export type StageName = 'digest' | 'metadata' | 'extract' | 'pdq';
 export type StageStatus = 'done' | 'failed' | 'skipped';
 
 export interface EntryTimes {
@@ -46,6 +46,16 @@ export interface EntryTimes {
   atime: string | null;
   ctime: string | null;
   birthtime: string | null;
+}
+
+export interface PerceptualHash {
+  algorithm: 'pdq';
+  hash: string;
+  quality: number;
+  /** 'exact' (full-resolution decode) or 'fast' (shrink-on-load): hashes record how they were made. */
+  mode: string;
+  /** Quality high enough to match on (PDQ: ≥ 50). */
+  usable: boolean;
 }
 
 export interface ProcessedEntry {
@@ -65,6 +75,7 @@ export interface ProcessedEntry {
   error: string | null;
   errorCode: string | null;
   media: MediaInfo | null;
+  perceptual?: PerceptualHash | null;
   stages: Partial<Record<StageName, StageStatus>>;
 }
 

@@ -4,7 +4,7 @@ export const CSV_COLUMNS = [
   'evidence', 'path', 'parent', 'entryType', 'size', 'mtime', 'atime', 'ctime', 'crtime', 'md5', 'sha1', 'sha256',
   'mimeType', 'detectedExtension', 'extensionMismatch', 'archiveStatus', 'archiveMembers', 'error', 'errorCode',
   'make', 'model', 'serial', 'internalSerial', 'lensSerial', 'dateTimeOriginal', 'software', 'width', 'height',
-  'gpsLat', 'gpsLon', 'gpsAlt', 'pdq', 'pdqQuality',
+  'gpsLat', 'gpsLon', 'gpsAlt', 'pdq', 'pdqQuality', 'pdqMode', 'pdqUsable',
 ] as const;
 
 /** RFC 4180 quoting; cells starting with = + - @ are prefixed with ' so spreadsheets do not run them as formulas. */
@@ -25,7 +25,7 @@ export function csvLine(r: ExportRecord): string {
     r.evidence, r.path, r.parent, r.entryType, r.size, r.mtime, r.atime, r.ctime, r.crtime, r.md5, r.sha1, r.sha256,
     r.mimeType, r.detectedExtension, r.extensionMismatch, r.archive?.status, r.archive?.members, r.error, r.errorCode,
     e?.make, e?.model, e?.serial, e?.internalSerial, e?.lensSerial, e?.dateTimeOriginal, e?.software, e?.width, e?.height,
-    e?.gps?.lat, e?.gps?.lon, e?.gps?.alt, r.pdq, r.pdqQuality,
+    e?.gps?.lat, e?.gps?.lon, e?.gps?.alt, r.pdq, r.pdqQuality, r.pdqMode, r.pdqUsable,
   ];
   return cells.map(csvCell).join(',') + '\r\n';
 }

@@ -40,6 +40,9 @@ export interface ExportRecord {
   } | null;
   pdq: string | null;
   pdqQuality: number | null;
+  /** How the PDQ hash was made ('exact' | 'fast') and whether its quality allows matching. */
+  pdqMode: string | null;
+  pdqUsable: boolean | null;
   matches: unknown[] | null;
 }
 
@@ -72,8 +75,10 @@ export function toExportRecord(r: ExportRow, parentPath: string | null): ExportR
           error: m.error,
         }
       : null,
-    pdq: null,
-    pdqQuality: null,
+    pdq: r.pdq?.hash ?? null,
+    pdqQuality: r.pdq?.quality ?? null,
+    pdqMode: r.pdq?.mode ?? null,
+    pdqUsable: r.pdq ? r.pdq.usable === 1 : null,
     matches: null,
   };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { detectContentType, isImageMime, truncatedImageReason } from '../adapters/content-type.js';
+import { addPdq } from './perceptual-stage.js';
 import { memberPath, type MediaInfo, type ProcessedEntry } from '../domain/entry.js';
 import type { ArchiveLimits } from '../domain/scan-limits.js';
 import { TripleDigest } from '../hashing/triple-digest.js';
@@ -111,8 +112,10 @@ export class EntryProcessor {
     entry.type = await detectContentType(head, job.relPath);
     flagTruncated(entry, tail);
 
-    if (isImageMime(entry.type.mime)) await this.readMetadata(entry, job.absPath);
-    else entry.stages.metadata = 'skipped';
+    if (isImageMime(entry.type.mime)) {
+      await this.readMetadata(entry, job.absPath);
+      await addPdq(entry, job.absPath, 'exact');
+    } else entry.stages.metadata = 'skipped';
 
     const opener = archiveOpener(entry.type.mime);
     if (opener) {
@@ -295,8 +298,10 @@ export class EntryProcessor {
     const content = keeping ? Buffer.concat(keep) : null;
 
     if (isImageMime(entry.type.mime)) {
-      if (content) await this.readMetadataOfBytes(entry, content);
-      else {
+      if (content) {
+        await this.readMetadataOfBytes(entry, content);
+        await addPdq(entry, content, 'exact');
+      } else {
         entry.stages.metadata = 'failed';
         entry.media = null;
       }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { hammingDistance } from '../../src/hashing/pdq.js';
 import { cli, exportJsonl, tempDir } from '../helpers/env.js';
 
 test('every command has --help', () => {
@@ -27,7 +28,17 @@ test('demo generates benign evidence, scans it and reports every planted propert
     assert.ok(by.get('Documents/holiday.zip!/more/inner.zip!/deeper/scene.png')?.md5);
     assert.ok(by.get('Documents/export.tar.gz!/export.tar!/export/chart.png')?.md5);
     // keys later stages fill are present and null
-    for (const r of recs) for (const k of ['pdq', 'pdqQuality', 'matches'] as const) assert.equal(r[k], null);
+    for (const r of recs) assert.equal(r.matches, null); // filled by the matching stage (not built yet)
+    // every decodable picture has a PDQ hash; the truncated one does not
+    assert.match(by.get('DCIM/100CAMERA/IMG_1000.JPG')?.pdq ?? '', /^[0-9a-f]{64}$/);
+    assert.equal(by.get('backup/IMG_1000 (copy).JPG')?.pdq, by.get('DCIM/100CAMERA/IMG_1000.JPG')?.pdq);
+    // the resized, re-encoded copy is a near-duplicate: within PDQ's match distance, unlike an unrelated picture
+    const near = hammingDistance(by.get('Downloads/IMG_1001-small.jpg')!.pdq!, by.get('DCIM/100CAMERA/IMG_1001.JPG')!.pdq!);
+    const far = hammingDistance(by.get('DCIM/100CAMERA/IMG_1002.JPG')!.pdq!, by.get('DCIM/100CAMERA/IMG_1001.JPG')!.pdq!);
+    assert.ok(near <= 31, `near-duplicate distance ${near}`);
+    assert.ok(far > 31, `unrelated pictures at distance ${far}`);
+    assert.equal(by.get('Downloads/broken.jpg')?.pdq, null);
+    assert.ok(by.get('Documents/holiday.zip!/photos/beach.jpg')?.pdq, 'archive members are hashed too');
     const csv = cli(['-w', ws.dir, 'export', '--case', 'demo', '--format', 'csv']);
     assert.equal(csv.trim().split('\r\n').length, recs.length + 1);
     const cases = cli(['-w', ws.dir, 'case', 'list']);

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { EngineCapabilities } from '../engine.js';
 import { initialSchema } from './0001-initial-schema.js';
+import { perceptualHash } from './0002-perceptual-hash.js';
 
 /**
  * Migrations are ordered by name and shared by both engines. They receive the engine's capabilities to pick
@@ -11,6 +12,7 @@ export function migrationProvider(caps: EngineCapabilities): MigrationProvider {
     async getMigrations(): Promise<Record<string, Migration>> {
       return {
         '0001-initial-schema': initialSchema(caps),
+        '0002-perceptual-hash': perceptualHash(caps),
       };
     },
   };

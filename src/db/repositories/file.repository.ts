@@ -16,6 +16,7 @@ export interface DiscoveredFile {
 
 export interface ExportRow extends FileRow {
   media: MediaMetadataRow | null;
+  pdq: { hash: string; quality: number; mode: string; usable: number } | null;
   evidence_label: string;
 }
 
@@ -97,6 +98,7 @@ export class FileRepository {
     const now = nowIso();
     const files: NewFile[] = [];
     const media: NewMediaMetadata[] = [];
+    const perceptual: { file_id: string; algorithm: string; hash: string; quality: number; mode: string; usable: number }[] = [];
     const stages: { file_id: string; stage: string; status: string; attempts: number; error: string | null; updated_at: string }[] = [];
     for (const e of entries) {
       const id = fileId(evidenceId, e.path);
@@ -136,6 +138,10 @@ export class FileRepository {
           gps_lat: m.gpsLat, gps_lon: m.gpsLon, gps_alt: m.gpsAlt, software: m.software, orientation: m.orientation, error: m.error,
         });
       }
+      if (e.perceptual) {
+        const p = e.perceptual;
+        perceptual.push({ file_id: id, algorithm: p.algorithm, hash: p.hash, quality: p.quality, mode: p.mode, usable: p.usable ? 1 : 0 });
+      }
       for (const [stage, status] of Object.entries(e.stages)) {
         stages.push({ file_id: id, stage, status, attempts: 1, error: status === 'failed' ? e.error : null, updated_at: now });
       }
@@ -154,6 +160,17 @@ export class FileRepository {
               date_time_original: eb.ref('excluded.date_time_original'), gps_lat: eb.ref('excluded.gps_lat'),
               gps_lon: eb.ref('excluded.gps_lon'), gps_alt: eb.ref('excluded.gps_alt'), software: eb.ref('excluded.software'),
               orientation: eb.ref('excluded.orientation'), error: eb.ref('excluded.error'),
+            })),
+          )
+          .execute();
+      }
+      for (const chunk of chunkForEngine(this.h.caps, perceptual, 6)) {
+        await tx
+          .insertInto('perceptual_hash')
+          .values(chunk)
+          .onConflict((oc) =>
+            oc.columns(['file_id', 'algorithm']).doUpdateSet((eb) => ({
+              hash: eb.ref('excluded.hash'), quality: eb.ref('excluded.quality'), mode: eb.ref('excluded.mode'), usable: eb.ref('excluded.usable'),
             })),
           )
           .execute();
@@ -181,6 +198,7 @@ export class FileRepository {
       .selectFrom('file')
       .innerJoin('evidence', 'evidence.id', 'file.evidence_id')
       .leftJoin('media_metadata', 'media_metadata.file_id', 'file.id')
+      .leftJoin('perceptual_hash', (j) => j.onRef('perceptual_hash.file_id', '=', 'file.id').on('perceptual_hash.algorithm', '=', 'pdq'))
       .selectAll('file')
       .select([
         'evidence.label as evidence_label',
@@ -190,6 +208,7 @@ export class FileRepository {
         'media_metadata.date_time_original as m_date_time_original', 'media_metadata.gps_lat as m_gps_lat',
         'media_metadata.gps_lon as m_gps_lon', 'media_metadata.gps_alt as m_gps_alt', 'media_metadata.software as m_software',
         'media_metadata.orientation as m_orientation', 'media_metadata.error as m_error',
+        'perceptual_hash.hash as p_hash', 'perceptual_hash.quality as p_quality', 'perceptual_hash.mode as p_mode', 'perceptual_hash.usable as p_usable',
       ])
       .where('evidence.case_id', '=', caseId);
     if (after) {
@@ -207,8 +226,9 @@ export class FileRepository {
             software: r.m_software, orientation: r.m_orientation, error: r.m_error,
           }
         : null;
-      const file = Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('m_'))) as unknown as FileRow & { evidence_label: string };
-      return { ...file, media };
+      const pdq = r.p_hash !== null && r.p_hash !== undefined ? { hash: r.p_hash, quality: Number(r.p_quality), mode: String(r.p_mode), usable: Number(r.p_usable) } : null;
+      const file = Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('m_') && !k.startsWith('p_'))) as unknown as FileRow & { evidence_label: string };
+      return { ...file, media, pdq };
     });
   }
 
