@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerCaseCommands } from './commands/case.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerExportCommand } from './commands/export.js';
+import { registerPdqCommand } from './commands/pdq.js';
 import { registerScanCommand } from './commands/scan.js';
 import { runAction } from './run-action.js';
 import { VERSION } from './version.js';
@@ -17,5 +18,6 @@ registerCaseCommands(program);
 registerScanCommand(program);
 registerExportCommand(program);
 registerDemoCommand(program);
+registerPdqCommand(program);
 
 void runAction(() => program.parseAsync(process.argv));

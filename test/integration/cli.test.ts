@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { hammingDistance } from '../../src/hashing/pdq.js';
-import { cli, exportJsonl, tempDir } from '../helpers/env.js';
+import { cli, exportJsonl, refdata, tempDir } from '../helpers/env.js';
 
 test('every command has --help', () => {
-  for (const cmd of [[], ['case'], ['case', 'create'], ['case', 'list'], ['scan'], ['export'], ['demo']]) {
+  for (const cmd of [[], ['case'], ['case', 'create'], ['case', 'list'], ['scan'], ['export'], ['demo'], ['pdq']]) {
     const out = cli([...cmd, '--help']);
     assert.match(out, /Usage: winnow/, cmd.join(' '));
   }
@@ -46,4 +46,11 @@ test('demo generates benign evidence, scans it and reports every planted propert
   } finally {
     ws.cleanup();
   }
+});
+
+test('winnow pdq prints reference-compatible "hash,quality,path" lines and fails on unreadable input', () => {
+  const img = refdata('pdq', 'pdq', 'data', 'bridge-mods', 'aaa-orig.jpg');
+  const out = cli(['pdq', img]);
+  assert.equal(out, `f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22,100,${img}\n`);
+  assert.throws(() => cli(['pdq', img, '/nonexistent.jpg']), /exited 1/);
 });
