@@ -85,3 +85,16 @@ export const ARCHIVE_SEPARATOR = '!/';
 export function memberPath(archivePath: string, inner: string): string {
   return `${archivePath}${ARCHIVE_SEPARATOR}${inner}`;
 }
+
+/** A top-level file that could not be processed at all: recorded with why, never lost. */
+export function failedEntry(
+  file: { relPath: string; depth: number; size: number | null; times: EntryTimes },
+  error: string,
+  errorCode: string,
+): ProcessedEntry {
+  return {
+    path: file.relPath, parentPath: null, entryType: 'file', depth: file.depth, size: file.size, times: file.times,
+    digests: null, type: null, isArchive: false, archiveStatus: null, memberCount: null,
+    error, errorCode, media: null, stages: { digest: 'failed' },
+  };
+}

@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ExifToolMetadataReader } from '../adapters/exiftool-metadata.js';
 import { attachDigestHelper, serveDigestHelper } from '../hashing/triple-digest.js';
+import { failedEntry } from '../domain/entry.js';
 import { EntryProcessor } from './entry-processor.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
 
@@ -45,11 +46,7 @@ async function runJob(msg: JobMessage): Promise<void> {
     send({
       type: 'done',
       jobId: msg.jobId,
-      entry: {
-        path: msg.job.relPath, parentPath: null, entryType: 'file', depth: msg.job.depth, size: msg.job.size, times: msg.job.times,
-        digests: null, type: null, isArchive: false, archiveStatus: null, memberCount: null,
-        error: `internal error: ${err.message}`, errorCode: 'EINTERNAL', media: null, stages: { digest: 'failed' },
-      },
+      entry: failedEntry(msg.job, `internal error: ${err.message}`, 'EINTERNAL'),
     });
   } finally {
     // Releases the helper whatever happened (file vanished before it was read, read error, finished).

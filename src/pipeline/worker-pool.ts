@@ -1,5 +1,5 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
-import type { ProcessedEntry } from '../domain/entry.js';
+import { failedEntry, type ProcessedEntry } from '../domain/entry.js';
 import { HELPER_ALGORITHMS } from '../hashing/triple-digest.js';
 import type { DiskFileJob } from './entry-processor.js';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.js';
@@ -114,11 +114,7 @@ export class WorkerPool {
     if (this.closed) return;
     this.slots[idx] = this.spawn();
     if (current) {
-      current.resolve({
-        path: current.job.relPath, parentPath: null, entryType: 'file', depth: current.job.depth, size: current.job.size, times: current.job.times,
-        digests: null, type: null, isArchive: false, archiveStatus: null, memberCount: null,
-        error: reason, errorCode: 'ECRASH', media: null, stages: { digest: 'failed' },
-      });
+      current.resolve(failedEntry(current.job, reason, 'ECRASH'));
     }
     this.queue.unshift(...notStarted);
   }
