@@ -160,17 +160,13 @@ export class ScanService {
     }
     await this.ports.process.drain();
     await writer.flush();
-    const summary = await files.summary([evidenceId]);
-    const kind = info.kind === 'file' ? ((await isArchiveSource(files, evidenceId)) ? 'archive' : 'file') : 'folder';
-    await evRepo.update(evidenceId, { status: 'done', finished_at: nowIso(), kind, size: info.kind === 'file' ? info.size : progress.discoveredBytes, error: null });
+    // a single-file source that yielded more than itself was an archive
+    const kind = info.kind === 'file' ? ((await files.summary([evidenceId])).files > 1 ? 'archive' : 'file') : 'folder';
+    const finished = { status: 'done', finished_at: nowIso(), kind, size: info.kind === 'file' ? info.size : progress.discoveredBytes, error: null };
+    await evRepo.update(evidenceId, finished);
     sink.done(progress);
-    return { evidence: { ...ev, status: 'done', kind, files: summary.files } as EvidenceRow, progress };
+    return { evidence: { ...ev, ...finished }, progress };
   }
-}
-
-async function isArchiveSource(files: FileRepository, evidenceId: string): Promise<boolean> {
-  const s = await files.summary([evidenceId]);
-  return s.files > 1;
 }
 
 function unreadableEntry(w: WalkEntry): ProcessedEntry {

@@ -3,10 +3,6 @@ import type { Readable } from 'node:stream';
 /** Where archive bytes come from: a file on disk (random access possible) or bytes already in memory. */
 export type ArchiveInput = { kind: 'path'; path: string; size: number } | { kind: 'buffer'; buffer: Buffer };
 
-export function inputSize(input: ArchiveInput): number {
-  return input.kind === 'path' ? input.size : input.buffer.length;
-}
-
 export interface ArchiveMember {
   /** The member's name exactly as the archive stores it (may be hostile: `../../x`, `C:\x`, absolute). */
   name: string;

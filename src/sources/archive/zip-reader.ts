@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { ArchiveError, type ArchiveInput, type ArchiveMember } from './types.js';
 
@@ -94,4 +94,3 @@ function safeDate(f: () => Date): Date | null {
   }
 }
 
-export { Readable };
