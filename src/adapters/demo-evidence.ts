@@ -56,6 +56,29 @@ export function renderScene(seed: number, width: number, height: number): Return
   return sharp(Buffer.from(sceneSvg(seed, width, height)));
 }
 
+/**
+ * A scene with photo-like texture: blocky noise over the shapes. Flat synthetic drawings have too little detail for
+ * PDQ (quality < 50, not usable for matching, like a blank wall); real photos are textured, and so are these.
+ */
+export async function renderTexturedScene(seed: number, width: number, height: number): Promise<ReturnType<typeof sharp>> {
+  const { data, info } = await renderScene(seed, width, height).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  let s = (seed * 7919) >>> 0;
+  const rnd = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const c = info.channels;
+  for (let y = 0; y < height; y += 8) {
+    for (let x = 0; x < width; x += 8) {
+      const v = Math.round((rnd() - 0.5) * 90);
+      for (let yy = y; yy < Math.min(height, y + 8); yy++) {
+        for (let xx = x; xx < Math.min(width, x + 8); xx++) {
+          const p = (yy * width + xx) * c;
+          for (let k = 0; k < 3; k++) data[p + k] = Math.max(0, Math.min(255, data[p + k]! + v));
+        }
+      }
+    }
+  }
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
+}
+
 async function zipOf(entries: { name: string; data: Buffer }[], out: string): Promise<void> {
   const zip = new yazl.ZipFile();
   for (const e of entries) zip.addBuffer(e.data, e.name, { mtime: new Date('2024-05-01T10:00:00Z') });
@@ -78,7 +101,7 @@ export async function generateDemoEvidence(root: string): Promise<DemoLayout> {
   for (let i = 0; i < sizes.length; i++) {
     const [w, h] = sizes[i]!;
     const rel = i < 4 ? `DCIM/100CAMERA/IMG_${1000 + i}.JPG` : `Downloads/picture-${i}.png`;
-    const img = renderScene(i + 1, w, h);
+    const img = await renderTexturedScene(i + 1, w, h);
     await (rel.endsWith('.png') ? img.png() : img.jpeg({ quality: 90 })).toFile(join(root, rel));
     images.push(rel);
   }
@@ -130,4 +153,32 @@ export async function generateDemoEvidence(root: string): Promise<DemoLayout> {
     files: { images, exactDuplicateOf: [exactDup, images[0]!], nearDuplicateOf: [nearDup, images[1]!], withGps: images.slice(0, 2), nestedZip, tarGz, corrupt, renamed },
     gps,
   };
+}
+
+/**
+ * Hash lists for the demo, in the field's formats: a known-good md5sum list (two text files, as NSRL would list
+ * software files) and a stand-in "known" list in VICS 2.0 (US profile) plus a PDQ list. The demo contains no abuse
+ * material whatsoever: the stand-in lists mark synthetic shape pictures so that categorisation can be shown.
+ */
+export async function writeDemoHashLists(layout: DemoLayout, dir: string, pdqOf: (path: string) => Promise<{ hash: string; quality: number }>): Promise<{ knownGood: string; knownVics: string; knownPdq: string }> {
+  const { createHash } = await import('node:crypto');
+  await mkdir(dir, { recursive: true });
+  const digest = async (alg: string, rel: string) => createHash(alg).update(await readFile(join(layout.root, rel))).digest('hex');
+  const readme = createHash('md5').update('Synthetic demo archive made by Winnow.\n').digest('hex');
+  const knownGood = join(dir, 'demo-software.md5');
+  await writeFile(knownGood, `${await digest('md5', 'Documents/letter.txt')}  letter.txt\n${readme}  readme.txt\n`);
+  const standIn = layout.files.images[3]!;
+  const knownVics = join(dir, 'demo-known.vics.json');
+  await writeFile(knownVics, JSON.stringify({
+    '@odata.context': 'http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/US/$metadata#Media',
+    value: [{
+      MediaID: 1, Category: 1, MD5: (await digest('md5', standIn)).toUpperCase(), SHA1: (await digest('sha1', standIn)).toUpperCase(),
+      Comments: 'Winnow demo stand-in: a synthetic shape picture, not abuse material',
+    }],
+  }, null, 2));
+  const pdqTarget = layout.files.images[5]!;
+  const p = await pdqOf(join(layout.root, pdqTarget));
+  const knownPdq = join(dir, 'demo-known.pdq.csv');
+  await writeFile(knownPdq, `${p.hash},${p.quality},${pdqTarget}\n`);
+  return { knownGood, knownVics, knownPdq };
 }

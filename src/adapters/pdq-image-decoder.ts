@@ -40,6 +40,11 @@ export type PdqSixteenBitPolicy = 'scale' | 'low-byte' | 'clip';
 export interface PdqDecodeOptions {
   mode?: PdqDecodeMode;
   sixteenBit?: PdqSixteenBitPolicy;
+  /**
+   * Short side (px) 'fast' mode reduces to; default PDQ_FAST_MIN_SIDE. For measurements of the accuracy/speed
+   * trade-off (bench/pdq-fast-study.ts --sides); hashes made with another value are not comparable with 'fast'.
+   */
+  fastMinSide?: number;
 }
 
 /** Short side (px) kept by 'fast' mode. Shrinking below 512 moves hashes by up to 28 bits (notes §3.4). */
@@ -152,12 +157,14 @@ export async function decodeForPdq(input: Input, options: PdqDecodeOptions = {})
   let pipeline = open(input);
   let mode: PdqDecodeMode = 'exact';
   const shortSide = Math.min(sourceWidth, sourceHeight);
-  if (requestedMode === 'fast' && shortSide > PDQ_FAST_MIN_SIDE) {
+  const minSide = options.fastMinSide ?? PDQ_FAST_MIN_SIDE;
+  if (!Number.isInteger(minSide) || minSide < 64) throw new RangeError(`pdq decode: fastMinSide must be an integer >= 64, got ${minSide}`);
+  if (requestedMode === 'fast' && shortSide > minSide) {
     mode = 'fast';
     pipeline = pipeline.resize(
       sourceWidth <= sourceHeight
-        ? { width: PDQ_FAST_MIN_SIDE, fit: 'inside', withoutEnlargement: true }
-        : { height: PDQ_FAST_MIN_SIDE, fit: 'inside', withoutEnlargement: true },
+        ? { width: minSide, fit: 'inside', withoutEnlargement: true }
+        : { height: minSide, fit: 'inside', withoutEnlargement: true },
     );
   }
 

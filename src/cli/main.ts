@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { registerCaseCommands } from './commands/case.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerExportCommand } from './commands/export.js';
+import { registerHashSetCommands } from './commands/hashset.js';
+import { registerMatchCommand } from './commands/match.js';
 import { registerPdqCommand } from './commands/pdq.js';
 import { registerScanCommand } from './commands/scan.js';
 import { runAction } from './run-action.js';
@@ -17,6 +19,8 @@ const program = new Command('winnow')
 registerCaseCommands(program);
 registerScanCommand(program);
 registerExportCommand(program);
+registerHashSetCommands(program);
+registerMatchCommand(program);
 registerDemoCommand(program);
 registerPdqCommand(program);
 

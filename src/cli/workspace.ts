@@ -10,6 +10,14 @@ import { WorkerPool } from '../pipeline/worker-pool.js';
 import { CaseService } from '../services/case.service.js';
 import { ExportService } from '../services/export.service.js';
 import { ScanService } from '../services/scan.service.js';
+import { HashSetRepository } from '../db/repositories/hash-set.repository.js';
+import { TriageRepository } from '../db/repositories/triage.repository.js';
+import { HashSetService } from '../services/hash-set.service.js';
+import { MatchService } from '../services/match.service.js';
+import { fileHashListSource } from '../adapters/hash-list-source.js';
+import { MatchIndexStore } from '../adapters/match-index-store.js';
+import { ThumbnailStore } from '../adapters/thumbnail-store.js';
+import { clusterPdqHashes } from '../adapters/pdq-clusterer.js';
 import { inspectSource, walkSource } from '../sources/source-walker.js';
 
 export interface GlobalOptions {
@@ -45,11 +53,21 @@ export class Workspace {
       get cases() { return new CaseRepository(h()); },
       get evidence() { return new EvidenceRepository(h()); },
       get files() { return new FileRepository(h()); },
+      get hashSets() { return new HashSetRepository(h()); },
+      get triage() { return new TriageRepository(h()); },
     };
   })();
 
   get cases(): CaseService {
     return new CaseService(this.repos.cases);
+  }
+
+  get hashSets(): HashSetService {
+    return new HashSetService(this.repos.hashSets, fileHashListSource);
+  }
+
+  get matcher(): MatchService {
+    return new MatchService(this.cases, this.repos.triage, new MatchIndexStore(this.dir, this.repos.hashSets), clusterPdqHashes);
   }
 
   get exporter(): ExportService {
@@ -68,6 +86,7 @@ export class Workspace {
       cases: this.cases,
       evidence: this.repos.evidence,
       files: this.repos.files,
+      thumbnails: new ThumbnailStore(this.dir),
       inspectSource,
       walk: walkSource,
       process: pool,

@@ -100,6 +100,103 @@ export interface PerceptualHashTable {
   usable: number;
 }
 
+export interface HashSetTable {
+  id: string;
+  name: string;
+  /** known-bad | known-good | alert */
+  role: string;
+  format: string;
+  format_version: string | null;
+  /** Category system the set's codes belong to (VICS US / UK / Default …); codes are kept exactly as given. */
+  profile: string | null;
+  /** Set-level baseline flag: material illegal in every country (INTERPOL "worst of" idea). */
+  baseline: number;
+  source_name: string;
+  source_sha256: string | null;
+  record_count: BigIntCol;
+  entry_count: BigIntCol;
+  malformed_count: BigIntCol;
+  /** Bumped on every re-import; matching indexes are keyed by the generations they were built from. */
+  generation: number;
+  imported_at: string;
+  imported_by: string | null;
+}
+
+export interface HashSetEntryTable {
+  set_id: string;
+  /** md5 | sha1 | sha256 | pdq */
+  algorithm: string;
+  hash: Buffer;
+  category: string | null;
+  baseline: number | null;
+  name: string | null;
+  size: BigIntCol | null;
+  pdq_quality: number | null;
+  photodna: string | null;
+  /** Small JSON object of other fields worth keeping (series, victim identified, …). */
+  extra: string | null;
+}
+
+export interface FileMatchTable {
+  file_id: string;
+  set_id: string;
+  algorithm: string;
+  /** 0 for exact digests; Hamming distance for PDQ. */
+  distance: number;
+  category: string | null;
+  baseline: number;
+  matched_hash: string;
+}
+
+export interface FileTriageTable {
+  file_id: string;
+  /** known-bad | alert | known-good | unknown */
+  status: string;
+  ignorable: number;
+  category: string | null;
+  category_profile: string | null;
+  baseline: number;
+  cluster_id: string | null;
+  cluster_size: number | null;
+  priority: number | null;
+  /** JSON array of { rule, points, detail }. */
+  priority_reasons: string | null;
+  updated_at: string;
+}
+
+export interface VideoInfoTable {
+  file_id: string;
+  duration_sec: number | null;
+  codec: string | null;
+  container: string | null;
+  width: number | null;
+  height: number | null;
+  frame_rate: number | null;
+  frames_hashed: number;
+  error: string | null;
+}
+
+export interface VideoFrameTable {
+  file_id: string;
+  frame_index: number;
+  timestamp_sec: number;
+  hash: string;
+  quality: number;
+}
+
+export interface ThumbnailTable {
+  file_id: string;
+  /** image | contact-sheet */
+  kind: string;
+  format: string;
+  width: number;
+  height: number;
+  /** Paths relative to the workspace. The safe (blurred, greyscale) one is what displays get by default. */
+  safe_path: string;
+  clear_path: string;
+  created_at: string;
+}
+
 export interface Database {
   case: CaseTable;
   evidence: EvidenceTable;
@@ -107,6 +204,13 @@ export interface Database {
   media_metadata: MediaMetadataTable;
   file_stage: FileStageTable;
   perceptual_hash: PerceptualHashTable;
+  hash_set: HashSetTable;
+  hash_set_entry: HashSetEntryTable;
+  file_match: FileMatchTable;
+  file_triage: FileTriageTable;
+  video_info: VideoInfoTable;
+  video_frame: VideoFrameTable;
+  thumbnail: ThumbnailTable;
 }
 
 export type CaseRow = Selectable<CaseTable>;
@@ -117,3 +221,11 @@ export type FileRow = Selectable<FileTable>;
 export type NewFile = Insertable<FileTable>;
 export type NewMediaMetadata = Insertable<MediaMetadataTable>;
 export type MediaMetadataRow = Selectable<MediaMetadataTable>;
+export type HashSetRow = Selectable<HashSetTable>;
+export type NewHashSetEntry = Insertable<HashSetEntryTable>;
+export type FileMatchRow = Selectable<FileMatchTable>;
+export type FileTriageRow = Selectable<FileTriageTable>;
+export type NewThumbnail = Insertable<ThumbnailTable>;
+export type NewVideoInfo = Insertable<VideoInfoTable>;
+export type NewVideoFrame = Insertable<VideoFrameTable>;
+export type ThumbnailRow = Selectable<ThumbnailTable>;

@@ -38,7 +38,7 @@ export interface MediaInfo {
   error: string | null;
 }
 
-export type StageName = 'digest' | 'metadata' | 'extract' | 'pdq';
+export type StageName = 'digest' | 'metadata' | 'extract' | 'pdq' | 'thumbnail' | 'video' | 'match';
 export type StageStatus = 'done' | 'failed' | 'skipped';
 
 export interface EntryTimes {
@@ -56,6 +56,31 @@ export interface PerceptualHash {
   mode: string;
   /** Quality high enough to match on (PDQ: ≥ 50). */
   usable: boolean;
+}
+
+/** Review thumbnails made by a worker; the main thread stores them in the workspace (never in the evidence). */
+export interface ThumbnailImages {
+  kind: 'image' | 'contact-sheet';
+  format: 'webp';
+  width: number;
+  height: number;
+  /** Greyscale, strongly blurred: what displays get by default. */
+  safe: Uint8Array;
+  /** The clear picture: only ever served on an explicit, audited reveal. */
+  clear: Uint8Array;
+}
+
+/** A video's facts and its vPDQ frame hashes (1 frame per second, consecutive duplicates dropped). */
+export interface VideoFacts {
+  durationSec: number | null;
+  codec: string | null;
+  container: string | null;
+  width: number | null;
+  height: number | null;
+  frameRate: number | null;
+  frames: { frameIndex: number; timestampSec: number; hash: string; quality: number }[];
+  /** Why the video could not be (fully) read; frames decoded before the problem are kept. */
+  error: string | null;
 }
 
 export interface ProcessedEntry {
@@ -76,6 +101,8 @@ export interface ProcessedEntry {
   errorCode: string | null;
   media: MediaInfo | null;
   perceptual?: PerceptualHash | null;
+  thumbnail?: ThumbnailImages | null;
+  video?: VideoFacts | null;
   stages: Partial<Record<StageName, StageStatus>>;
 }
 

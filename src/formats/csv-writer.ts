@@ -5,6 +5,7 @@ export const CSV_COLUMNS = [
   'mimeType', 'detectedExtension', 'extensionMismatch', 'archiveStatus', 'archiveMembers', 'error', 'errorCode',
   'make', 'model', 'serial', 'internalSerial', 'lensSerial', 'dateTimeOriginal', 'software', 'width', 'height',
   'gpsLat', 'gpsLon', 'gpsAlt', 'pdq', 'pdqQuality', 'pdqMode', 'pdqUsable',
+  'triage', 'ignorable', 'category', 'categoryProfile', 'baseline', 'matchedSets', 'cluster', 'clusterSize', 'priority', 'priorityRules',
 ] as const;
 
 /** RFC 4180 quoting; cells starting with = + - @ are prefixed with ' so spreadsheets do not run them as formulas. */
@@ -26,6 +27,9 @@ export function csvLine(r: ExportRecord): string {
     r.mimeType, r.detectedExtension, r.extensionMismatch, r.archive?.status, r.archive?.members, r.error, r.errorCode,
     e?.make, e?.model, e?.serial, e?.internalSerial, e?.lensSerial, e?.dateTimeOriginal, e?.software, e?.width, e?.height,
     e?.gps?.lat, e?.gps?.lon, e?.gps?.alt, r.pdq, r.pdqQuality, r.pdqMode, r.pdqUsable,
+    r.triage, r.ignorable, r.category, r.categoryProfile, r.baseline,
+    r.matches?.map((m) => `${m.set}:${m.algorithm}${m.algorithm === 'pdq' ? `@${m.distance}` : ''}`).join(';'),
+    r.cluster, r.clusterSize, r.priority, r.priorityReasons?.map((x) => x.rule).join(';'),
   ];
   return cells.map(csvCell).join(',') + '\r\n';
 }

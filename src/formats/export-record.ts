@@ -1,4 +1,4 @@
-import type { ExportRow } from '../db/repositories/file.repository.js';
+import type { ExportMatch, ExportRow } from '../db/repositories/file.repository.js';
 import { toHex } from '../util/hex.js';
 
 /**
@@ -43,11 +43,26 @@ export interface ExportRecord {
   /** How the PDQ hash was made ('exact' | 'fast') and whether its quality allows matching. */
   pdqMode: string | null;
   pdqUsable: boolean | null;
-  matches: unknown[] | null;
+  /** Set matches; null until the match stage ran for this file, [] when it matched nothing. */
+  matches: ExportMatch[] | null;
+  /** known-bad | alert | known-good | unknown; null until matched. */
+  triage: string | null;
+  /** Matched only known-good sets: hidden from review by default. */
+  ignorable: boolean | null;
+  category: string | null;
+  categoryProfile: string | null;
+  baseline: boolean | null;
+  /** Near-duplicate cluster (id of its smallest member) and member count; null when the file is in none. */
+  cluster: string | null;
+  clusterSize: number | null;
+  /** Priority of an unknown picture or video, with the rules that gave it (see docs/triage.md). */
+  priority: number | null;
+  priorityReasons: { rule: string; points: number; detail: string }[] | null;
 }
 
 export function toExportRecord(r: ExportRow, parentPath: string | null): ExportRecord {
   const m = r.media;
+  const t = r.triage;
   return {
     evidence: r.evidence_label,
     path: r.path,
@@ -79,7 +94,16 @@ export function toExportRecord(r: ExportRow, parentPath: string | null): ExportR
     pdqQuality: r.pdq?.quality ?? null,
     pdqMode: r.pdq?.mode ?? null,
     pdqUsable: r.pdq ? r.pdq.usable === 1 : null,
-    matches: null,
+    matches: t ? r.matches : null,
+    triage: t?.status ?? null,
+    ignorable: t ? t.ignorable === 1 : null,
+    category: t?.category ?? null,
+    categoryProfile: t?.category_profile ?? null,
+    baseline: t ? t.baseline === 1 : null,
+    cluster: t?.cluster_id ?? null,
+    clusterSize: t?.cluster_size ?? null,
+    priority: t?.priority ?? null,
+    priorityReasons: t?.priority_reasons ? (JSON.parse(t.priority_reasons) as ExportRecord['priorityReasons']) : null,
   };
 }
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { detectContentType, isImageMime, truncatedImageReason } from '../adapters/content-type.js';
-import { addPdq } from './perceptual-stage.js';
+import { addPictureDerivatives } from './perceptual-stage.js';
+import { addVideoDerivatives, isVideoMime } from './video-stage.js';
 import { memberPath, type MediaInfo, type ProcessedEntry } from '../domain/entry.js';
 import type { ArchiveLimits } from '../domain/scan-limits.js';
 import { fileDigest, TripleDigest } from '../hashing/triple-digest.js';
@@ -120,7 +121,10 @@ export class EntryProcessor {
 
     if (isImageMime(entry.type.mime)) {
       await this.readMetadata(entry, job.absPath);
-      await addPdq(entry, job.absPath, 'exact');
+      await addPictureDerivatives(entry, job.absPath, 'exact');
+    } else if (isVideoMime(entry.type.mime)) {
+      entry.stages.metadata = 'skipped';
+      await addVideoDerivatives(entry, job.absPath);
     } else entry.stages.metadata = 'skipped';
 
     const opener = archiveOpener(entry.type.mime);
@@ -306,10 +310,18 @@ export class EntryProcessor {
     if (isImageMime(entry.type.mime)) {
       if (content) {
         await this.readMetadataOfBytes(entry, content);
-        await addPdq(entry, content, 'exact');
+        await addPictureDerivatives(entry, content, 'exact');
       } else {
         entry.stages.metadata = 'failed';
         entry.media = null;
+      }
+    } else if (isVideoMime(entry.type.mime)) {
+      entry.stages.metadata = 'skipped';
+      if (content) await this.withScratchCopy(content, (tmp) => addVideoDerivatives(entry, tmp));
+      else {
+        entry.stages.video = 'skipped';
+        entry.error ??= `video larger than the in-memory limit (${formatBytes(this.limits.maxInMemoryBytes)}): hashed, frames not examined`;
+        entry.errorCode ??= 'WTOO_LARGE';
       }
     } else entry.stages.metadata = 'skipped';
 
@@ -329,10 +341,15 @@ export class EntryProcessor {
 
   /** ExifTool reads files: the member's bytes go to a randomly named file in the workspace scratch folder. */
   private async readMetadataOfBytes(entry: ProcessedEntry, content: Buffer): Promise<void> {
+    await this.withScratchCopy(content, (tmp) => this.readMetadata(entry, tmp));
+  }
+
+  /** Tools that read files (ExifTool, ffmpeg) get an archive member as a private file in the workspace scratch folder. */
+  private async withScratchCopy(content: Buffer, use: (path: string) => Promise<void>): Promise<void> {
     const tmp = join(this.scratchDir, `member-${randomBytes(12).toString('hex')}`);
     await writeFile(tmp, content, { mode: 0o600 });
     try {
-      await this.readMetadata(entry, tmp);
+      await use(tmp);
     } finally {
       await unlink(tmp).catch(() => undefined);
     }

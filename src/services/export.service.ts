@@ -3,11 +3,15 @@ import type { FileRepository } from '../db/repositories/file.repository.js';
 import { csvHeader, csvLine } from '../formats/csv-writer.js';
 import { DfxmlWriter, type DfxmlRunInfo, type DfxmlSource } from '../formats/dfxml-writer.js';
 import { parentOf, toExportRecord } from '../formats/export-record.js';
+import { VicsCaseWriter } from '../formats/vics-writer.js';
+import type { VicsFileRow } from '../db/repositories/file.repository.js';
 import type { CaseService } from './case.service.js';
 import { UserError } from './errors.js';
 
-export type ExportFormat = 'jsonl' | 'csv' | 'dfxml';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['jsonl', 'csv', 'dfxml'];
+export type ExportFormat = 'jsonl' | 'csv' | 'dfxml' | 'vics';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['jsonl', 'csv', 'dfxml', 'vics'];
+/** Category systems a VICS export can be written in (categories of other profiles go to Comments). */
+export const VICS_PROFILES = ['US', 'UK', 'Default'] as const;
 
 /** Where export text goes (a file or stdout); write() resolves when the sink can take more. */
 export interface TextSink {
@@ -24,9 +28,20 @@ export class ExportService {
     private readonly files: FileRepository,
   ) {}
 
-  async export(caseName: string, format: ExportFormat, sink: TextSink, run: Omit<DfxmlRunInfo, 'caseName'>): Promise<{ files: number }> {
+  async export(
+    caseName: string,
+    format: ExportFormat,
+    sink: TextSink,
+    run: Omit<DfxmlRunInfo, 'caseName'>,
+    opts: { vicsProfile?: string; examiner?: string } = {},
+  ): Promise<{ files: number }> {
     if (!EXPORT_FORMATS.includes(format)) throw new UserError(`unknown export format "${format}" (one of: ${EXPORT_FORMATS.join(', ')})`);
     const c = await this.cases.get(caseName);
+    if (format === 'vics') {
+      const profile = opts.vicsProfile ?? 'US';
+      if (!(VICS_PROFILES as readonly string[]).includes(profile)) throw new UserError(`unknown VICS profile "${profile}" (one of: ${VICS_PROFILES.join(', ')})`);
+      return this.exportVics(c, sink, { profile, examiner: opts.examiner ?? null, application: { name: run.program, version: run.version } });
+    }
     const evidenceList = await this.evidence.listForCase(c.id);
     const evidence = new Map(evidenceList.map((e) => [e.id, e]));
     const dfxml = new DfxmlWriter();
@@ -60,5 +75,39 @@ export class ExportService {
     }
     if (format === 'dfxml') await sink.write(dfxml.footer());
     return { files: n };
+  }
+
+  /** VICS 2.0 #Cases: files grouped by MD5, streamed in MD5 order (memory holds one group at a time). */
+  private async exportVics(
+    c: { id: string; name: string },
+    sink: TextSink,
+    info: { profile: string; examiner: string | null; application: { name: string; version: string } },
+  ): Promise<{ files: number }> {
+    const w = new VicsCaseWriter({ caseId: c.id, caseNumber: c.name, ...info });
+    await sink.write(w.header());
+    let group: VicsFileRow[] = [];
+    let files = 0;
+    let precategorized = 0;
+    const emit = async () => {
+      if (group.length === 0) return;
+      if (group.some((g) => g.category !== null)) precategorized++;
+      await sink.write(w.media(group));
+      group = [];
+    };
+    let after: { md5: Buffer; id: string } | null = null;
+    for (;;) {
+      const rows = await this.files.vicsPage(c.id, after, PAGE);
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        if (group.length > 0 && !group[0]!.md5.equals(r.md5)) await emit();
+        group.push(r);
+        files++;
+      }
+      const last = rows[rows.length - 1]!;
+      after = { md5: last.md5, id: last.id };
+    }
+    await emit();
+    await sink.write(w.footer({ mediaFiles: files, precategorized }));
+    return { files };
   }
 }

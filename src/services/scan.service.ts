@@ -15,6 +15,8 @@ export interface ScanPorts {
   cases: CaseService;
   evidence: EvidenceRepository;
   files: FileRepository;
+  /** Stores the review thumbnails workers made (in the workspace), before their rows are written. */
+  thumbnails: { save(evidenceId: string, entries: readonly ProcessedEntry[]): void };
   /** Is the source a folder or a file (throws with a clear message if it cannot be read). */
   inspectSource(absPath: string): Promise<{ kind: 'folder' | 'file'; size: number | null }>;
   walk(absPath: string, kind: 'folder' | 'file'): AsyncIterable<WalkEntry>;
@@ -85,7 +87,7 @@ export class ScanService {
       source: src.given, discoveredFiles: 0, discoveredBytes: 0, walkDone: false, processedFiles: 0, processedBytes: 0,
       topLevelDone: 0, topLevelBytesDone: 0, skippedAlreadyDone: 0, errors: 0, startedAt: Date.now(),
     };
-    const writer = new ResultWriter(files, evidenceId);
+    const writer = new ResultWriter(files, this.ports.thumbnails, evidenceId);
     const account = (e: ProcessedEntry, topLevel: boolean) => {
       progress.processedFiles++;
       if (e.digests) progress.processedBytes += e.size ?? 0;
@@ -186,6 +188,7 @@ class ResultWriter {
 
   constructor(
     private readonly files: FileRepository,
+    private readonly thumbnails: ScanPorts['thumbnails'],
     private readonly evidenceId: string,
   ) {}
 
@@ -203,7 +206,12 @@ class ResultWriter {
     const batch = this.buffer;
     this.buffer = [];
     this.lastFlush = Date.now();
-    this.chain = this.chain.then(() => (batch.length ? this.files.saveProcessed(this.evidenceId, batch) : undefined));
+    this.chain = this.chain.then(() => {
+      if (!batch.length) return undefined;
+      // Pictures first, rows second: a row never points at a thumbnail that is not there.
+      this.thumbnails.save(this.evidenceId, batch);
+      return this.files.saveProcessed(this.evidenceId, batch);
+    });
     return this.chain;
   }
 }

@@ -78,7 +78,16 @@ export interface JsonlRecord {
   };
   pdq: string | null;
   pdqQuality: number | null;
-  matches: unknown;
+  matches: null | { set: string; role: string; algorithm: string; distance: number; category: string | null; profile: string | null; baseline: boolean }[];
+  triage: string | null;
+  ignorable: boolean | null;
+  category: string | null;
+  categoryProfile: string | null;
+  baseline: boolean | null;
+  cluster: string | null;
+  clusterSize: number | null;
+  priority: number | null;
+  priorityReasons: { rule: string; points: number; detail: string }[] | null;
 }
 
 export function exportJsonl(workspace: string, caseName: string, extra: string[] = []): JsonlRecord[] {

@@ -4,7 +4,7 @@ import { hammingDistance } from '../../src/hashing/pdq.js';
 import { cli, exportJsonl, refdata, tempDir } from '../helpers/env.js';
 
 test('every command has --help', () => {
-  for (const cmd of [[], ['case'], ['case', 'create'], ['case', 'list'], ['scan'], ['export'], ['demo'], ['pdq']]) {
+  for (const cmd of [[], ['case'], ['case', 'create'], ['case', 'list'], ['scan'], ['export'], ['demo'], ['pdq'], ['hashset'], ['hashset', 'import'], ['hashset', 'list'], ['hashset', 'remove'], ['match']]) {
     const out = cli([...cmd, '--help']);
     assert.match(out, /Usage: winnow/, cmd.join(' '));
   }
@@ -27,8 +27,21 @@ test('demo generates benign evidence, scans it and reports every planted propert
     assert.equal(by.get('Downloads/broken.jpg')?.errorCode, 'ETRUNCATED');
     assert.ok(by.get('Documents/holiday.zip!/more/inner.zip!/deeper/scene.png')?.md5);
     assert.ok(by.get('Documents/export.tar.gz!/export.tar!/export/chart.png')?.md5);
-    // keys later stages fill are present and null
-    for (const r of recs) assert.equal(r.matches, null); // filled by the matching stage (not built yet)
+    // the demo hash lists: known-good text files hidden, a stand-in "known" picture by MD5 (VICS) and one by PDQ
+    assert.match(out, /Match summary/);
+    assert.equal(by.get('Documents/letter.txt')?.triage, 'known-good');
+    assert.equal(by.get('Documents/letter.txt')?.ignorable, true);
+    assert.equal(by.get('Documents/holiday.zip!/photos/readme.txt')?.triage, 'known-good');
+    assert.equal(by.get('DCIM/100CAMERA/IMG_1003.JPG')?.triage, 'known-bad');
+    assert.equal(by.get('DCIM/100CAMERA/IMG_1003.JPG')?.category, '1');
+    assert.equal(by.get('Downloads/picture-5.png')?.triage, 'known-bad');
+    assert.deepEqual(by.get('Downloads/picture-5.png')?.matches?.map((m) => [m.set, m.algorithm, m.distance]), [['demo-known-pdq', 'pdq', 0]]);
+    // unknown pictures: the resized copy and its original form a cluster, and both are prioritised with reasons
+    const nearCopy = by.get('Downloads/IMG_1001-small.jpg')!;
+    assert.equal(nearCopy.triage, 'unknown');
+    assert.ok(nearCopy.cluster && nearCopy.cluster === by.get('DCIM/100CAMERA/IMG_1001.JPG')?.cluster);
+    assert.ok(by.get('DCIM/100CAMERA/IMG_1001.JPG')!.priorityReasons!.some((r) => r.rule === 'gps'));
+    for (const r of recs) if (r.md5) assert.notEqual(r.triage, null, `${r.path} was matched`);
     // every decodable picture has a PDQ hash; the truncated one does not
     assert.match(by.get('DCIM/100CAMERA/IMG_1000.JPG')?.pdq ?? '', /^[0-9a-f]{64}$/);
     assert.equal(by.get('backup/IMG_1000 (copy).JPG')?.pdq, by.get('DCIM/100CAMERA/IMG_1000.JPG')?.pdq);

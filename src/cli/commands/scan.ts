@@ -4,6 +4,7 @@ import { InvalidArgumentError } from 'commander';
 import { formatBytes } from '../../pipeline/entry-processor.js';
 import type { ScanResult } from '../../services/scan.service.js';
 import { createProgressReporter } from '../progress-reporter.js';
+import { matchSummaryText } from './match.js';
 import { currentUser, Workspace, type GlobalOptions } from '../workspace.js';
 
 function positiveInt(v: string): number {
@@ -32,6 +33,7 @@ export interface ScanCliOptions {
   maxRatio?: number;
   maxExpanded?: number;
   maxInMemory?: number;
+  match: boolean;
 }
 
 export function registerScanCommand(program: Command): void {
@@ -51,6 +53,7 @@ export function registerScanCommand(program: Command): void {
     .option('--max-ratio <n>', 'decompression bomb limit: bytes out per byte of archive', positiveInt)
     .option('--max-expanded <size>', 'absolute limit on bytes one archive may expand to', bytesOpt)
     .option('--max-in-memory <size>', 'largest nested archive/image held in memory to open', bytesOpt)
+    .option('--no-match', 'do not match against the hash-set library after hashing (run `winnow match` later)')
     .addHelpText('after', '\nArchive members are recorded under their archive: photos.zip!/dir/a.jpg, and nested: a.zip!/b.tar.gz!/b.tar!/c.jpg\nInterrupted scans resume: run the same command again.')
     .action(async (sources: string[], opts: ScanCliOptions, cmd: Command) => {
       const ws = await Workspace.open(cmd.optsWithGlobals<GlobalOptions>());
@@ -73,6 +76,11 @@ export function registerScanCommand(program: Command): void {
           createProgressReporter({ quiet: !!opts.quiet, tty: process.stderr.isTTY === true, stream: process.stderr }),
         );
         if (!opts.quiet) process.stdout.write(await summaryText(ws, result, Date.now() - started));
+        if (opts.match) {
+          // The match stage: files hashed by this (or an interrupted) run that were never matched.
+          const m = await ws.matcher.matchCase(opts.case, { all: false });
+          if (!opts.quiet) process.stdout.write(matchSummaryText(m));
+        }
       } finally {
         await scanner.close();
         await ws.close();

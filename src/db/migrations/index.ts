@@ -2,6 +2,8 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { EngineCapabilities } from '../engine.js';
 import { initialSchema } from './0001-initial-schema.js';
 import { perceptualHash } from './0002-perceptual-hash.js';
+import { hashSetsAndMatches } from './0003-hash-sets-and-matches.js';
+import { videoAndThumbnails } from './0004-video-and-thumbnails.js';
 
 /**
  * Migrations are ordered by name and shared by both engines. They receive the engine's capabilities to pick
@@ -13,6 +15,8 @@ export function migrationProvider(caps: EngineCapabilities): MigrationProvider {
       return {
         '0001-initial-schema': initialSchema(caps),
         '0002-perceptual-hash': perceptualHash(caps),
+        '0003-hash-sets-and-matches': hashSetsAndMatches(caps),
+        '0004-video-and-thumbnails': videoAndThumbnails(caps),
       };
     },
   };

@@ -4,7 +4,8 @@ import { fileId } from '../../util/ids.js';
 import { nowIso } from '../../util/time.js';
 import type { DatabaseHandle } from '../connection.js';
 import { chunkForEngine } from '../engine.js';
-import type { Database, FileRow, MediaMetadataRow, NewFile, NewMediaMetadata } from '../schema.js';
+import type { Database, FileRow, FileTriageRow, MediaMetadataRow, NewFile, NewMediaMetadata, NewThumbnail, NewVideoFrame, NewVideoInfo } from '../schema.js';
+import { thumbnailRelPaths } from '../../domain/thumbnail-paths.js';
 
 export interface DiscoveredFile {
   path: string;
@@ -14,9 +15,22 @@ export interface DiscoveredFile {
   times: ProcessedEntry['times'];
 }
 
+export interface ExportMatch {
+  set: string;
+  role: string;
+  algorithm: string;
+  distance: number;
+  category: string | null;
+  profile: string | null;
+  baseline: boolean;
+}
+
 export interface ExportRow extends FileRow {
   media: MediaMetadataRow | null;
   pdq: { hash: string; quality: number; mode: string; usable: number } | null;
+  /** Null until the match stage has run for the file. */
+  triage: Omit<FileTriageRow, 'file_id' | 'updated_at'> | null;
+  matches: ExportMatch[];
   evidence_label: string;
 }
 
@@ -100,8 +114,26 @@ export class FileRepository {
     const media: NewMediaMetadata[] = [];
     const perceptual: { file_id: string; algorithm: string; hash: string; quality: number; mode: string; usable: number }[] = [];
     const stages: { file_id: string; stage: string; status: string; attempts: number; error: string | null; updated_at: string }[] = [];
+    const thumbnails: NewThumbnail[] = [];
+    const videos: NewVideoInfo[] = [];
+    const frames: NewVideoFrame[] = [];
     for (const e of entries) {
       const id = fileId(evidenceId, e.path);
+      if (e.thumbnail) {
+        const rel = thumbnailRelPaths(id);
+        thumbnails.push({
+          file_id: id, kind: e.thumbnail.kind, format: e.thumbnail.format, width: e.thumbnail.width, height: e.thumbnail.height,
+          safe_path: rel.safe, clear_path: rel.clear, created_at: now,
+        });
+      }
+      if (e.video) {
+        const v = e.video;
+        videos.push({
+          file_id: id, duration_sec: v.durationSec, codec: v.codec, container: v.container, width: v.width, height: v.height,
+          frame_rate: v.frameRate, frames_hashed: v.frames.length, error: v.error,
+        });
+        for (const f of v.frames) frames.push({ file_id: id, frame_index: f.frameIndex, timestamp_sec: f.timestampSec, hash: f.hash, quality: f.quality });
+      }
       const name = nameOf(e.path);
       files.push({
         id,
@@ -175,6 +207,36 @@ export class FileRepository {
           )
           .execute();
       }
+      for (const chunk of chunkForEngine(this.h.caps, thumbnails, 8)) {
+        await tx
+          .insertInto('thumbnail')
+          .values(chunk)
+          .onConflict((oc) =>
+            oc.column('file_id').doUpdateSet((eb) => ({
+              kind: eb.ref('excluded.kind'), format: eb.ref('excluded.format'), width: eb.ref('excluded.width'), height: eb.ref('excluded.height'),
+              safe_path: eb.ref('excluded.safe_path'), clear_path: eb.ref('excluded.clear_path'), created_at: eb.ref('excluded.created_at'),
+            })),
+          )
+          .execute();
+      }
+      if (videos.length) {
+        // A video processed again replaces its frame list (idempotent).
+        for (const chunk of chunkForEngine(this.h.caps, videos.map((v) => v.file_id), 1)) await tx.deleteFrom('video_frame').where('file_id', 'in', chunk).execute();
+      }
+      for (const chunk of chunkForEngine(this.h.caps, videos, 9)) {
+        await tx
+          .insertInto('video_info')
+          .values(chunk)
+          .onConflict((oc) =>
+            oc.column('file_id').doUpdateSet((eb) => ({
+              duration_sec: eb.ref('excluded.duration_sec'), codec: eb.ref('excluded.codec'), container: eb.ref('excluded.container'),
+              width: eb.ref('excluded.width'), height: eb.ref('excluded.height'), frame_rate: eb.ref('excluded.frame_rate'),
+              frames_hashed: eb.ref('excluded.frames_hashed'), error: eb.ref('excluded.error'),
+            })),
+          )
+          .execute();
+      }
+      for (const chunk of chunkForEngine(this.h.caps, frames, 5)) await tx.insertInto('video_frame').values(chunk).execute();
       for (const chunk of chunkForEngine(this.h.caps, stages, 6)) {
         await tx
           .insertInto('file_stage')
@@ -199,6 +261,7 @@ export class FileRepository {
       .innerJoin('evidence', 'evidence.id', 'file.evidence_id')
       .leftJoin('media_metadata', 'media_metadata.file_id', 'file.id')
       .leftJoin('perceptual_hash', (j) => j.onRef('perceptual_hash.file_id', '=', 'file.id').on('perceptual_hash.algorithm', '=', 'pdq'))
+      .leftJoin('file_triage', 'file_triage.file_id', 'file.id')
       .selectAll('file')
       .select([
         'evidence.label as evidence_label',
@@ -209,6 +272,9 @@ export class FileRepository {
         'media_metadata.gps_lon as m_gps_lon', 'media_metadata.gps_alt as m_gps_alt', 'media_metadata.software as m_software',
         'media_metadata.orientation as m_orientation', 'media_metadata.error as m_error',
         'perceptual_hash.hash as p_hash', 'perceptual_hash.quality as p_quality', 'perceptual_hash.mode as p_mode', 'perceptual_hash.usable as p_usable',
+        'file_triage.status as t_status', 'file_triage.ignorable as t_ignorable', 'file_triage.category as t_category',
+        'file_triage.category_profile as t_category_profile', 'file_triage.baseline as t_baseline', 'file_triage.cluster_id as t_cluster_id',
+        'file_triage.cluster_size as t_cluster_size', 'file_triage.priority as t_priority', 'file_triage.priority_reasons as t_priority_reasons',
       ])
       .where('evidence.case_id', '=', caseId);
     if (after) {
@@ -217,6 +283,7 @@ export class FileRepository {
       );
     }
     const rows = await q.orderBy('file.evidence_id').orderBy('file.path').limit(limit).execute();
+    const matches = await this.matchesFor(rows.filter((r) => r.t_status !== null && r.t_status !== 'unknown').map((r) => r.id));
     return rows.map((r) => {
       const media: MediaMetadataRow | null = r.m_file_id
         ? {
@@ -227,9 +294,61 @@ export class FileRepository {
           }
         : null;
       const pdq = r.p_hash !== null && r.p_hash !== undefined ? { hash: r.p_hash, quality: Number(r.p_quality), mode: String(r.p_mode), usable: Number(r.p_usable) } : null;
-      const file = Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('m_') && !k.startsWith('p_'))) as unknown as FileRow & { evidence_label: string };
-      return { ...file, media, pdq };
+      const triage = r.t_status !== null && r.t_status !== undefined
+        ? {
+            status: r.t_status, ignorable: Number(r.t_ignorable), category: r.t_category, category_profile: r.t_category_profile,
+            baseline: Number(r.t_baseline), cluster_id: r.t_cluster_id, cluster_size: r.t_cluster_size, priority: r.t_priority,
+            priority_reasons: r.t_priority_reasons,
+          }
+        : null;
+      const file = Object.fromEntries(Object.entries(r).filter(([k]) => !/^[mpt]_/.test(k))) as unknown as FileRow & { evidence_label: string };
+      return { ...file, media, pdq, triage, matches: matches.get(r.id) ?? [] };
     });
+  }
+
+  /** Matches of the given files with their set's name, role and profile. */
+  private async matchesFor(fileIds: readonly string[]): Promise<Map<string, ExportMatch[]>> {
+    const out = new Map<string, ExportMatch[]>();
+    for (const chunk of chunkForEngine(this.h.caps, fileIds, 1)) {
+      const rows = await this.h.db
+        .selectFrom('file_match')
+        .innerJoin('hash_set', 'hash_set.id', 'file_match.set_id')
+        .select(['file_match.file_id', 'hash_set.name', 'hash_set.role', 'hash_set.profile', 'file_match.algorithm', 'file_match.distance', 'file_match.category', 'file_match.baseline'])
+        .where('file_match.file_id', 'in', chunk)
+        .orderBy('hash_set.name')
+        .orderBy('file_match.algorithm')
+        .execute();
+      for (const m of rows) {
+        const list = out.get(m.file_id) ?? [];
+        list.push({ set: m.name, role: m.role, algorithm: m.algorithm, distance: m.distance, category: m.category, profile: m.profile, baseline: m.baseline === 1 });
+        out.set(m.file_id, list);
+      }
+    }
+    return out;
+  }
+
+  /** Files with digests in (MD5, id) order, a page at a time (VICS export: one Media per MD5). */
+  async vicsPage(caseId: string, after: { md5: Buffer; id: string } | null, limit: number): Promise<VicsFileRow[]> {
+    let q = this.h.db
+      .selectFrom('file')
+      .innerJoin('evidence', 'evidence.id', 'file.evidence_id')
+      .leftJoin('file as parent', 'parent.id', 'file.parent_id')
+      .leftJoin('file_triage', 'file_triage.file_id', 'file.id')
+      .leftJoin('perceptual_hash', (j) => j.onRef('perceptual_hash.file_id', '=', 'file.id').on('perceptual_hash.algorithm', '=', 'pdq'))
+      .leftJoin('media_metadata', 'media_metadata.file_id', 'file.id')
+      .select([
+        'file.id as id', 'file.md5 as md5', 'file.sha1 as sha1', 'file.sha256 as sha256', 'file.size as size', 'file.path as path',
+        'file.mime_type as mime_type', 'file.mtime as mtime', 'file.atime as atime', 'file.birthtime as birthtime',
+        'evidence.label as evidence_label', 'parent.md5 as parent_md5', 'parent.path as parent_path',
+        'file_triage.category as category', 'file_triage.category_profile as category_profile', 'file_triage.status as status',
+        'perceptual_hash.hash as pdq', 'media_metadata.width as width', 'media_metadata.height as height',
+        'media_metadata.make as make', 'media_metadata.model as model',
+      ])
+      .where('evidence.case_id', '=', caseId)
+      .where('file.md5', 'is not', null);
+    if (after) q = q.where((eb) => eb.or([eb('file.md5', '>', after.md5), eb.and([eb('file.md5', '=', after.md5), eb('file.id', '>', after.id)])]));
+    const rows = await q.orderBy('file.md5').orderBy('file.id').limit(limit).execute();
+    return rows as VicsFileRow[];
   }
 
   /** Totals for the scan summary. */
@@ -266,4 +385,29 @@ async function upsertFiles(tx: Kysely<Database>, h: DatabaseHandle, files: NewFi
       )
       .execute();
   }
+}
+
+/** One file as the VICS exporter reads it (ordered by MD5 so that all copies of one picture are adjacent). */
+export interface VicsFileRow {
+  id: string;
+  md5: Buffer;
+  sha1: Buffer | null;
+  sha256: Buffer | null;
+  size: number | null;
+  path: string;
+  mime_type: string | null;
+  mtime: string | null;
+  atime: string | null;
+  birthtime: string | null;
+  evidence_label: string;
+  parent_md5: Buffer | null;
+  parent_path: string | null;
+  category: string | null;
+  category_profile: string | null;
+  status: string | null;
+  pdq: string | null;
+  width: number | null;
+  height: number | null;
+  make: string | null;
+  model: string | null;
 }
