@@ -9,10 +9,12 @@
  * the real 12.3 MP phone photo of the exifr fixtures (IMG_20180725_163423.jpg, 4.1 MB).
  *
  * Method: one thread, sequential — `sharp.concurrency(1)`, `sharp.cache(false)`, one image in flight, files read
- * into memory first (decode from a Buffer; CPU-bound figures). Every variant runs over every file of a set, the
- * variants interleaved, for `--rounds` rounds (default 3; --quick: 1 round, fewer files); the median round is
- * reported. images/s/core = images ÷ CPU seconds of this process (user + sys; with one image in flight that is one
- * core) — robust against other processes on the machine; wall-clock images/s is printed beside it.
+ * into memory first (decode from a Buffer; CPU-bound figures). A round runs each variant over every file of a set
+ * twice (the single phone photo 4×), the variants interleaved; `--rounds` rounds (default 5; --quick: 3 rounds,
+ * 1 + 2 generated files); the median round is reported. images/s/core = images ÷ CPU seconds of this process
+ * (user + sys; with one image in flight that is one core) — robust against other processes on a shared machine;
+ * wall-clock images/s is printed beside it. Peak RSS = this process's high-water mark (the corpus is generated
+ * in a child process so its big buffers do not count).
  * Floors measured in the same run:
  *  - decode    = `sharp(buf, { ignoreIcc: true }).raw().toBuffer()` at full resolution;
  *  - fast-dec  = the same with `.resize()` to a short side of 512 (JPEG shrink-on-load), what 'fast' decodes.
@@ -45,7 +47,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { quick: false, rounds: 3, dir: null, generateInto: null };
+  const o: Options = { quick: false, rounds: 5, dir: null, generateInto: null };
   let roundsGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -60,7 +62,7 @@ function parseArgs(argv: string[]): Options {
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
-  if (o.quick && !roundsGiven) o.rounds = 1;
+  if (o.quick && !roundsGiven) o.rounds = 3;
   return o;
 }
 
@@ -103,21 +105,22 @@ function fastResize(meta: { width?: number | undefined; height?: number | undefi
   return w <= h ? { width: PDQ_FAST_MIN_SIDE, withoutEnlargement: true } : { height: PDQ_FAST_MIN_SIDE, withoutEnlargement: true };
 }
 
-async function benchSet(name: string, files: string[], rounds: number): Promise<SetResult> {
+async function benchSet(name: string, distinctFiles: string[], repeats: number, rounds: number): Promise<SetResult> {
+  // Each round visits every file `repeats` times (a round of a few images is too short to time on a busy machine).
+  const files = Array.from({ length: repeats }, () => distinctFiles).flat();
   const bufs = files.map((f) => readFileSync(f));
   const metas = await Promise.all(bufs.map((b) => sharp(b).metadata()));
-  // Pixels for the hash-only variant, decoded once outside the timing.
-  const pixels: PdqPixels[] = [];
-  for (const b of bufs) pixels.push(await decodeForPdq(b));
+  // Pixels for the hash-only variant, decoded once outside the timing: the first file's only (the hash's work
+  // depends on the dimensions, not the content), so the benchmark does not hold every file's pixels in memory.
+  const pixels: PdqPixels = await decodeForPdq(bufs[0]!);
   const variants: [VariantName, (b: Buffer, i: number) => Promise<unknown>][] = [
     ['decode', (b) => sharp(b, { ignoreIcc: true }).raw().toBuffer()],
     ['fast-dec', (b, i) => sharp(b, { ignoreIcc: true }).resize(fastResize(metas[i]!)).raw().toBuffer()],
     ['exact', (b) => pdqHashImage(b, { mode: 'exact' })],
     ['fast', (b) => pdqHashImage(b, { mode: 'fast' })],
     ['decodeForPdq', (b) => decodeForPdq(b)],
-    ['hash only', async (_b, i) => {
-      const p = pixels[i]!;
-      return pdqFromRgb(p.data, p.width, p.height, p.channels);
+    ['hash only', async () => {
+      return pdqFromRgb(pixels.data, pixels.width, pixels.height, pixels.channels);
     }],
   ];
   // Warm-up: one pass of every variant on the first file (JIT, libvips start-up).
@@ -210,16 +213,16 @@ async function main(): Promise<void> {
     const mb = (w: number) => (sizes(w).reduce((a, c) => a + c.bytes, 0) / 1e6 / Math.max(1, sizes(w).length)).toFixed(2);
     log(`corpus: ${corpus.length} files in ${dir} (${((performance.now() - t0) / 1000).toFixed(1)} s); ` +
       `12 MP mean ${mb(4000)} MB, 2 MP mean ${mb(1632)} MB`);
-    const sets: [string, string[]][] = [
-      [`12 MP generated (${sizes(4000).length}× 4000x3000 q90, ${mb(4000)} MB)`, sizes(4000).map((c) => c.path)],
-      [`2 MP generated (${sizes(1632).length}× 1632x1224 q90, ${mb(1632)} MB)`, sizes(1632).map((c) => c.path)],
+    const sets: [string, string[], number][] = [
+      [`12 MP generated (${sizes(4000).length}× 4000x3000 q90, ${mb(4000)} MB)`, sizes(4000).map((c) => c.path), 2],
+      [`2 MP generated (${sizes(1632).length}× 1632x1224 q90, ${mb(1632)} MB)`, sizes(1632).map((c) => c.path), 2],
     ];
-    if (existsSync(PHONE_PHOTO)) sets.push(['12.3 MP phone photo (refdata, 4.1 MB)', [PHONE_PHOTO]]);
+    if (existsSync(PHONE_PHOTO)) sets.push(['12.3 MP phone photo (refdata, 4.1 MB)', [PHONE_PHOTO], o.quick ? 2 : 4]);
     else log(`note: ${PHONE_PHOTO} missing, phone-photo row skipped`);
     const results: SetResult[] = [];
-    for (const [name, files] of sets) results.push(await benchSet(name, files, o.rounds));
+    for (const [name, files, repeats] of sets) results.push(await benchSet(name, files, repeats, o.rounds));
     process.stdout.write(`\nPDQ benchmark — node ${process.version}, sharp ${sharp.versions.sharp} / libvips ${sharp.versions.vips}, ` +
-      `sharp.concurrency(1), ${o.rounds} round(s), median round\n\n`);
+      `sharp.concurrency(1), ${o.rounds} round(s) (each file ×2, phone photo ×${o.quick ? 2 : 4} per round), median round\n\n`);
     report(results);
     targets(results);
     process.stdout.write(`\nPeak RSS of this process (benchmark only; corpus made in a child): ` +

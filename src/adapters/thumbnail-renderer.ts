@@ -8,28 +8,35 @@
  *
  * The `safe` recipe (defaults SAFE_GRID_LONG_SIDE = 10, SAFE_SIGMA_FRACTION = 0.05, WebP q90):
  *  1. greyscale (Rec. 601 luma, rounded), so no skin tone or other colour cue survives;
- *  2. area-average down to a grid whose long side is 10 cells (each cell = the mean of a block of ≈ 26×26 pixels
- *     of a 256 px thumbnail): a face-sized feature (≈ 40 px at 256) covers ~2×2 cells, i.e. only its mean
+ *  2. area-average down to a grid whose long side is 10 cells (each cell = the mean of a block of 25.6×25.6
+ *     pixels of a 256 px thumbnail): a face-sized feature (≈ 40 px at 256) covers ~2×2 cells, i.e. only its mean
  *     brightness is kept;
  *  3. bilinear upscale back to the thumbnail size, then a Gaussian blur with sigma = 5 % of the long side
  *     (12.8 px at 256) to remove the bilinear grid's creases. What remains is the coarse tonal layout (where it is
  *     dark or bright): enough to tell "document scan" from "dark photo", nothing about content.
+ *  Smaller pictures keep the 256 px figures as floors (cell ≥ 25.6 px, sigma ≥ 12.8 px): a 160 px contact-sheet
+ *  cell gets a 6-cell grid, a 42 px image a 2-cell grid. Without the floors the same relative blur left 5.6 %
+ *  edges (criterion b) in 160 px cells, because gradients are per pixel.
  * Blocks are averaged by our own code rather than by libvips' resize so the grid is exactly the documented box
  * average (libvips reduces with a Lanczos-3 kernel, whose lobes ring and re-sharpen edges). The safe WebP is q90
- * (≈ 1 KB): at q50 the codec's block artefacts added up to ~1.5 points to criterion (b) below.
+ * (≈ 1 KB): at q50 the codec's block artefacts added up to ~1.5 points to criterion (b).
  *
- * Measured criteria at the default setting, asserted in test/unit/thumbnail-renderer.test.ts (its output prints the
- * figures; `node --test dist/test/unit/thumbnail-renderer.test.js`). Both are computed on the decoded WebP files:
- *  (a) PDQ Hamming distance between `safe` and `clear` of the same thumbnail: 80–128 bits (mean 98) over 8
- *      generated scenes + 6 benign refdata photos; asserted ≥ 60 for each (31 = PDQ's match threshold, ~128 =
- *      unrelated). Contact-sheet tiles: 102–110.
+ * Measured criteria at the default setting, asserted in test/unit/thumbnail-renderer.test.ts (it prints the
+ * figures: `node --test dist/test/unit/thumbnail-renderer.test.js`). Both are computed on the decoded WebP files:
+ *  (a) PDQ Hamming distance between `safe` and `clear` of the same thumbnail: 84–128 bits (mean 99) over 8
+ *      generated scenes + 6 benign refdata photos; contact-sheet tiles 114–120. Asserted ≥ 60 for each (31 = PDQ's
+ *      match threshold, ~128 = unrelated).
  *  (b) a face-sized high-contrast feature (40 px checkerboard of 8 px squares, or a 40 px black ring, on white, at
  *      7 positions in a 256×192 thumbnail): the max Sobel gradient magnitude in the feature's box in `safe` is
- *      2.7–3.6 % (checkerboard) and 2.1–3.1 % (ring) of the max in `clear`; asserted < 5 %. The remainder is the
+ *      2.9–3.6 % (checkerboard) and 2.4–2.9 % (ring) of the max in `clear`; same proportions at long side 128:
+ *      1.6–1.7 %, at 512: 2.2–2.7 %, in 160 px contact-sheet cells: 2.0–2.1 %. Asserted < 5 %. What remains is the
  *      blob's own soft outline (its mean brightness against the background), not the feature's edges.
- * Settings tried (same measurement on 8 scenes + 8 photos incl. the two exifr camera JPEGs; min PDQ distance /
+ * Settings tried before choosing (8 scenes + 8 photos incl. the two exifr camera JPEGs, 256 px, min PDQ distance /
  * worst Sobel ratio): grid 16 σ 4 %: 50 / 4.6 % (fails a); grid 12 σ 4 %: 80 / 4.7 % (too close to 5 %);
  * grid 12 σ 6 %: 82 / 3.0 %; grid 8 σ 4 %: 92 / 3.0 % (coarser than needed); grid 10 σ 5 %: 80 / 3.6 % — chosen.
+ *
+ * Cost (CPU, one core, measured with sharp.concurrency(1)): ≈ 11 ms for a pair from 683×512 raw pixels (what PDQ
+ * 'fast' decodes), ≈ 25 ms from 12 MP raw pixels (most of it libvips' reduction), ≈ 42 ms from a 12 MP JPEG file.
  *
  * Orientation: `orientation` (EXIF 1..8) is applied so the thumbnail shows upright. `undefined` = use the EXIF
  * Orientation embedded in the input (files/buffers; raw pixels have none), `null` = leave the stored pixel order.
@@ -38,7 +45,9 @@
  * libvips' own autorotation.
  *
  * Raw pixels are accepted so the pipeline can reuse the pixels it already decoded for PDQ (full-resolution, stored
- * pixel order) instead of decoding twice. Alpha is composited on white. Errors (corrupt input, unsupported format)
+ * pixel order) instead of decoding twice; those skip the ICC transform (reference parity), so a wide-gamut photo's
+ * thumbnail is then slightly less saturated than a viewer would show it — irrelevant for triage. Alpha is composited
+ * on white. Errors (corrupt input, unsupported format)
  * are thrown as `ThumbnailError` with the decoder's first message line; the caller records it.
  *
  * Contact sheets (videos): frames are laid out in a grid (default ceil(√n) columns); each frame is reduced to its
@@ -417,13 +426,10 @@ export async function renderContactSheet(frames: ContactSheetFrame[], opts: Cont
   if (!Number.isInteger(columns) || columns < 1) throw new RangeError(`contact sheet: columns must be a positive integer, got ${columns}`);
   const cols = Math.min(columns, frames.length);
   const rows = Math.ceil(frames.length / cols);
+  // Cells take the first frame's aspect ratio, long side `cellLong` (frames are enlarged if smaller).
   const first = frames[0]!;
-  const cell = fitInside(first.width, first.height, cellLong);
-  if (Math.max(first.width, first.height) < cellLong) {
-    const s = cellLong / Math.max(first.width, first.height);
-    cell.width = Math.round(first.width * s);
-    cell.height = Math.round(first.height * s);
-  }
+  const cellScale = cellLong / Math.max(first.width, first.height);
+  const cell = { width: Math.max(1, Math.round(first.width * cellScale)), height: Math.max(1, Math.round(first.height * cellScale)) };
   const gap = SHEET_GAP;
   const sw = cols * cell.width + (cols + 1) * gap;
   const sh = rows * cell.height + (rows + 1) * gap;
@@ -438,10 +444,10 @@ export async function renderContactSheet(frames: ContactSheetFrame[], opts: Cont
     if (f.rgb.length < f.width * f.height * 3) {
       throw new ThumbnailError(`contact sheet: frame ${i} buffer too short (${f.rgb.length} < ${f.width}*${f.height}*3)`);
     }
-    // Every frame fits inside the cell (frames of one video have one size; others are letterboxed).
-    const size = fitInside(f.width, f.height, Math.max(cell.width, cell.height));
-    const tw = Math.min(cell.width, size.width);
-    const th = Math.min(cell.height, size.height);
+    // Every frame fits inside the cell, aspect kept (frames of one video have one size; others are letterboxed).
+    const scale = Math.min(cell.width / f.width, cell.height / f.height);
+    const tw = Math.max(1, Math.min(cell.width, Math.round(f.width * scale)));
+    const th = Math.max(1, Math.min(cell.height, Math.round(f.height * scale)));
     const { data } = await sharp(f.rgb, { raw: { width: f.width, height: f.height, channels: 3 } })
       .resize({ width: tw, height: th, fit: 'fill' })
       .raw()

@@ -229,3 +229,4 @@ export type NewThumbnail = Insertable<ThumbnailTable>;
 export type NewVideoInfo = Insertable<VideoInfoTable>;
 export type NewVideoFrame = Insertable<VideoFrameTable>;
 export type ThumbnailRow = Selectable<ThumbnailTable>;
+export type VideoInfoRow = Selectable<VideoInfoTable>;

@@ -58,6 +58,22 @@ export interface ExportRecord {
   /** Priority of an unknown picture or video, with the rules that gave it (see docs/triage.md). */
   priority: number | null;
   priorityReasons: { rule: string; points: number; detail: string }[] | null;
+  /** Video facts and how many vPDQ frame hashes (1 per second, consecutive duplicates dropped) were stored. */
+  video: {
+    durationSec: number | null;
+    codec: string | null;
+    container: string | null;
+    width: number | null;
+    height: number | null;
+    frameRate: number | null;
+    framesHashed: number;
+    error: string | null;
+  } | null;
+  /**
+   * The review thumbnail (a contact sheet for videos). Only the blurred greyscale variant's path (relative to the
+   * workspace) is exported; the clear one is served only through an audited reveal.
+   */
+  thumbnail: { kind: string; width: number; height: number; safe: string } | null;
 }
 
 export function toExportRecord(r: ExportRow, parentPath: string | null): ExportRecord {
@@ -104,6 +120,13 @@ export function toExportRecord(r: ExportRow, parentPath: string | null): ExportR
     clusterSize: t?.cluster_size ?? null,
     priority: t?.priority ?? null,
     priorityReasons: t?.priority_reasons ? (JSON.parse(t.priority_reasons) as ExportRecord['priorityReasons']) : null,
+    video: r.video
+      ? {
+          durationSec: r.video.duration_sec, codec: r.video.codec, container: r.video.container, width: r.video.width,
+          height: r.video.height, frameRate: r.video.frame_rate, framesHashed: r.video.frames_hashed, error: r.video.error,
+        }
+      : null,
+    thumbnail: r.thumbnail ? { kind: r.thumbnail.kind, width: r.thumbnail.width, height: r.thumbnail.height, safe: r.thumbnail.safe_path } : null,
   };
 }
 

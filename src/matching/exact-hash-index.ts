@@ -494,17 +494,37 @@ export class ExactHashIndex {
   /** The full digest of the entry at sorted position `i`, written into `out` (allocated if omitted). */
   keyAt(i: number, out: Uint8Array = new Uint8Array(this.keyBytes)): Uint8Array {
     if (i < 0 || i >= this.size) throw new RangeError(`exact index: position ${i} out of range`);
-    // The stripped prefix bytes are recovered from the bucket: find b with dir[b] <= i < dir[b+1].
-    let lo = 0;
+    return this.copySortedKeys(out, i, 1);
+  }
+
+  /**
+   * Write the full digests of sorted positions [first, first + count) into `out`, packed (keyBytes each), in
+   * ascending order: for merge-joins against another sorted list and for exporting the list. Returns `out`.
+   */
+  copySortedKeys(out: Uint8Array, first = 0, count = this.size - first): Uint8Array {
+    const kb = this.keyBytes;
+    if (first < 0 || count < 0 || first + count > this.size || out.length < count * kb) {
+      throw new RangeError(`exact index: cannot copy ${count} keys from position ${first} into ${out.length} bytes`);
+    }
+    if (count === 0) return out;
+    // The stripped prefix bytes come from the bucket: start at the b with dir[b] <= first < dir[b+1].
+    let b = 0;
     let hi = 2 ** this.prefixBits - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if (this.dir[mid]! <= i) lo = mid;
+    while (b < hi) {
+      const mid = (b + hi + 1) >>> 1;
+      if (this.dir[mid]! <= first) b = mid;
       else hi = mid - 1;
     }
-    const prefix = (lo << this.shift) >>> 0; // top 24 bits, of which the first `strip` bytes are exact
-    for (let j = 0; j < this.strip; j++) out[j] = (prefix >>> (16 - 8 * j)) & 0xff;
-    out.set(this.records.subarray(i * this.recordBytes, i * this.recordBytes + this.rest), this.strip);
+    const { records, recordBytes: rec, rest, strip, shift, dir } = this;
+    let o = 0;
+    for (let i = first, end = first + count; i < end; i++) {
+      while (dir[b + 1]! <= i) b++;
+      const prefix = b << shift; // the top 24 bits; its first `strip` bytes are exact
+      for (let j = 0; j < strip; j++) out[o + j] = (prefix >>> (16 - 8 * j)) & 0xff;
+      const r = i * rec;
+      for (let j = 0; j < rest; j++) out[o + strip + j] = records[r + j]!;
+      o += kb;
+    }
     return out;
   }
 

@@ -88,6 +88,8 @@ export interface JsonlRecord {
   clusterSize: number | null;
   priority: number | null;
   priorityReasons: { rule: string; points: number; detail: string }[] | null;
+  video: null | { durationSec: number | null; codec: string | null; width: number | null; height: number | null; framesHashed: number; error: string | null };
+  thumbnail: null | { kind: string; width: number; height: number; safe: string };
 }
 
 export function exportJsonl(workspace: string, caseName: string, extra: string[] = []): JsonlRecord[] {

@@ -114,6 +114,10 @@ function checkAgainstReference(f: Fixture, width: number, seed: number): void {
   const listed: string[] = [];
   for (let i = 0; i < index.size; i++) listed.push(`${hex(index.keyAt(i))}:${index.payloadAt(i)}`);
   assert.deepEqual(listed, sortedRef);
+  const dump = index.copySortedKeys(new Uint8Array(index.size * width));
+  for (let i = 0; i < index.size; i += 7) assert.equal(`${hex(dump.subarray(i * width, (i + 1) * width))}:${index.payloadAt(i)}`, sortedRef[i]);
+  const part = index.copySortedKeys(new Uint8Array(50 * width), 1000, 50);
+  assert.deepEqual(part, dump.subarray(1000 * width, 1050 * width));
 }
 
 for (const [name, width] of [['MD5', 16], ['SHA-1', 20], ['SHA-256', 32]] as const) {

@@ -170,6 +170,22 @@ test('(b) a face-sized high-contrast feature loses its edges: max Sobel in safe 
       assert.ok(ratio < 0.05, `${kind} at ${cx},${cy}: safe gradient ${safe.toFixed(1)} is ${(100 * ratio).toFixed(1)} % of ${clear.toFixed(0)}`);
     }
   }
+  // Other thumbnail sizes (the feature keeps its proportion: 20 px at 128, 80 px at 512).
+  for (const longSide of [128, 512]) {
+    for (const kind of ['checker', 'ring'] as const) {
+      const f = featureImage(kind, 133, 99);
+      const input = longSide === 512
+        ? { raw: new Uint8Array(await sharp(f.raw, { raw: { width: 256, height: 192, channels: 3 } }).resize(512, 384, { kernel: 'nearest' }).raw().toBuffer()), width: 512, height: 384, channels: 3 as const }
+        : f;
+      const t = await renderImageThumbnails(input, { longSide });
+      const k = longSide / 256;
+      const box = [Math.round((133 - 24) * k), Math.round((99 - 24) * k), Math.round((133 + 24) * k), Math.round((99 + 24) * k)] as const;
+      const clear = maxSobel(grey(await decodeWebp(t.clear)), t.width, t.height, ...box);
+      const safe = maxSobel(grey(await decodeWebp(t.safe)), t.width, t.height, ...box);
+      ratios.push(`${kind}@${longSide}px=${(100 * safe / clear).toFixed(1)}%`);
+      assert.ok(clear > 600 && safe / clear < 0.05, `${kind} at long side ${longSide}: ${safe.toFixed(1)} / ${clear.toFixed(0)}`);
+    }
+  }
   process.stdout.write(`# sobel safe/clear: ${ratios.join(' ')}\n`);
 });
 
@@ -331,4 +347,17 @@ test('contact sheet: grid layout, WebP, greyscale blurred tiles, timestamps on b
 
   await assert.rejects(renderContactSheet([]), RangeError);
   await assert.rejects(renderContactSheet([{ rgb: new Uint8Array(3), width: 10, height: 10, timestampSec: 0 }]), ThumbnailError);
+});
+
+test('contact sheet: frames of another aspect are letterboxed in their cell, small frames enlarged', async () => {
+  const solid = (w: number, h: number, v: number): ContactSheetFrame => ({ rgb: new Uint8Array(w * h * 3).fill(v), width: w, height: h, timestampSec: 0 });
+  const sheet = await renderContactSheet([solid(80, 60, 200), solid(30, 60, 200)], { timestamps: false, columns: 2 });
+  assert.deepEqual(sheet.grid, { columns: 2, rows: 1, cellWidth: 160, cellHeight: 120, gap: 2 });
+  const g = grey(await decodeWebp(sheet.clear));
+  const at = (x: number, y: number): number => g[y * sheet.width + x]!;
+  // Cell 1 (x 2..161) is filled; cell 2 (x 164..323) holds a 60×120 frame centred at x 214..273.
+  assert.ok(Math.abs(at(10, 60) - 200) <= 3 && Math.abs(at(150, 60) - 200) <= 3, 'enlarged 80×60 frame fills its cell');
+  assert.ok(Math.abs(at(244, 60) - 200) <= 3, 'portrait frame in the middle of its cell');
+  assert.ok(Math.abs(at(180, 60) - 24) <= 3 && Math.abs(at(310, 60) - 24) <= 3, 'letterbox bars are background');
+  await assert.rejects(renderContactSheet([solid(8, 8, 0)], { columns: 0 }), RangeError);
 });

@@ -4,7 +4,7 @@ import { fileId } from '../../util/ids.js';
 import { nowIso } from '../../util/time.js';
 import type { DatabaseHandle } from '../connection.js';
 import { chunkForEngine } from '../engine.js';
-import type { Database, FileRow, FileTriageRow, MediaMetadataRow, NewFile, NewMediaMetadata, NewThumbnail, NewVideoFrame, NewVideoInfo } from '../schema.js';
+import type { Database, FileRow, FileTriageRow, MediaMetadataRow, NewFile, NewMediaMetadata, NewThumbnail, NewVideoFrame, NewVideoInfo, ThumbnailRow, VideoInfoRow } from '../schema.js';
 import { thumbnailRelPaths } from '../../domain/thumbnail-paths.js';
 
 export interface DiscoveredFile {
@@ -31,6 +31,8 @@ export interface ExportRow extends FileRow {
   /** Null until the match stage has run for the file. */
   triage: Omit<FileTriageRow, 'file_id' | 'updated_at'> | null;
   matches: ExportMatch[];
+  video: Omit<VideoInfoRow, 'file_id'> | null;
+  thumbnail: Pick<ThumbnailRow, 'kind' | 'width' | 'height' | 'safe_path'> | null;
   evidence_label: string;
 }
 
@@ -262,6 +264,8 @@ export class FileRepository {
       .leftJoin('media_metadata', 'media_metadata.file_id', 'file.id')
       .leftJoin('perceptual_hash', (j) => j.onRef('perceptual_hash.file_id', '=', 'file.id').on('perceptual_hash.algorithm', '=', 'pdq'))
       .leftJoin('file_triage', 'file_triage.file_id', 'file.id')
+      .leftJoin('video_info', 'video_info.file_id', 'file.id')
+      .leftJoin('thumbnail', 'thumbnail.file_id', 'file.id')
       .selectAll('file')
       .select([
         'evidence.label as evidence_label',
@@ -275,6 +279,10 @@ export class FileRepository {
         'file_triage.status as t_status', 'file_triage.ignorable as t_ignorable', 'file_triage.category as t_category',
         'file_triage.category_profile as t_category_profile', 'file_triage.baseline as t_baseline', 'file_triage.cluster_id as t_cluster_id',
         'file_triage.cluster_size as t_cluster_size', 'file_triage.priority as t_priority', 'file_triage.priority_reasons as t_priority_reasons',
+        'video_info.file_id as v_file_id', 'video_info.duration_sec as v_duration_sec', 'video_info.codec as v_codec',
+        'video_info.container as v_container', 'video_info.width as v_width', 'video_info.height as v_height',
+        'video_info.frame_rate as v_frame_rate', 'video_info.frames_hashed as v_frames_hashed', 'video_info.error as v_error',
+        'thumbnail.kind as h_kind', 'thumbnail.width as h_width', 'thumbnail.height as h_height', 'thumbnail.safe_path as h_safe_path',
       ])
       .where('evidence.case_id', '=', caseId);
     if (after) {
@@ -301,8 +309,15 @@ export class FileRepository {
             priority_reasons: r.t_priority_reasons,
           }
         : null;
-      const file = Object.fromEntries(Object.entries(r).filter(([k]) => !/^[mpt]_/.test(k))) as unknown as FileRow & { evidence_label: string };
-      return { ...file, media, pdq, triage, matches: matches.get(r.id) ?? [] };
+      const video = r.v_file_id
+        ? {
+            duration_sec: r.v_duration_sec, codec: r.v_codec, container: r.v_container, width: r.v_width, height: r.v_height,
+            frame_rate: r.v_frame_rate, frames_hashed: Number(r.v_frames_hashed), error: r.v_error,
+          }
+        : null;
+      const thumbnail = r.h_kind ? { kind: r.h_kind, width: Number(r.h_width), height: Number(r.h_height), safe_path: String(r.h_safe_path) } : null;
+      const file = Object.fromEntries(Object.entries(r).filter(([k]) => !/^[mptvh]_/.test(k))) as unknown as FileRow & { evidence_label: string };
+      return { ...file, media, pdq, triage, matches: matches.get(r.id) ?? [], video, thumbnail };
     });
   }
 
