@@ -8,7 +8,7 @@
  *  - every decodable image under shared/refdata/pdq (ThreatExchange test photos: bridge edits, dihedral set,
  *    LabelMe scenes, Pillow modes, pytx resources);
  *  - every decodable image under the EXIF sample folders: shared/refdata/forensic/{exif-samples, exifr-fixtures,
- *    exiftool-t} (camera JPEGs incl. a 12.3 MP phone photo and an 17.9 MP DSLR photo, TIFF, HEIC, PNG, WebP);
+ *    exiftool-t} (camera JPEGs incl. a 12.3 MP phone photo and a 17.9 MP DSLR photo, TIFF, HEIC, PNG, WebP);
  *  - generated benign pictures (bench/pdq-corpus.ts): photo-like scenes with texture and noise at 12 MP (4000×3000
  *    and 3000×4000), ~2 MP, 1–3 MP and just above 512 px; JPEG q60/75/90/95, PNG and WebP; pure noise textures;
  *    text pages; zone plates (an aliasing stress test, not a photo).
@@ -26,7 +26,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { pdqHashImage } from '../src/adapters/pdq-image-decoder.js';
+import { pdqHashImage, PDQ_FAST_MIN_SIDE } from '../src/adapters/pdq-image-decoder.js';
 import { hammingDistance, PDQ_MIN_QUALITY } from '../src/hashing/pdq.js';
 import { writeCorpus, type CorpusItem } from './pdq-corpus.js';
 
@@ -214,7 +214,7 @@ async function main(): Promise<void> {
 
   const out: string[] = [];
   out.push(`PDQ fast vs exact — node ${process.version}, sharp ${sharp.versions.sharp} / libvips ${sharp.versions.vips}; ` +
-    `fast = short side ${512} px; ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    `fast = short side ${PDQ_FAST_MIN_SIDE} px; ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   out.push('');
   out.push('| group | files | undecodable | short side ≤ 512 (not reduced) | compared |');
   out.push('|---|---|---|---|---|');

@@ -17,7 +17,7 @@ import { MatchService } from '../services/match.service.js';
 import { fileHashListSource } from '../adapters/hash-list-source.js';
 import { MatchIndexStore } from '../adapters/match-index-store.js';
 import { ThumbnailStore } from '../adapters/thumbnail-store.js';
-import { clusterPdqHashes } from '../adapters/pdq-clusterer.js';
+import { nearDuplicateClusterers } from '../adapters/pdq-clusterer.js';
 import { inspectSource, walkSource } from '../sources/source-walker.js';
 
 export interface GlobalOptions {
@@ -67,7 +67,7 @@ export class Workspace {
   }
 
   get matcher(): MatchService {
-    return new MatchService(this.cases, this.repos.triage, new MatchIndexStore(this.dir, this.repos.hashSets), clusterPdqHashes);
+    return new MatchService(this.cases, this.repos.triage, new MatchIndexStore(this.dir, this.repos.hashSets), nearDuplicateClusterers);
   }
 
   get exporter(): ExportService {

@@ -141,8 +141,10 @@ export interface FileMatchTable {
   file_id: string;
   set_id: string;
   algorithm: string;
-  /** 0 for exact digests; Hamming distance for PDQ. */
+  /** 0 for exact digests; Hamming distance for PDQ (for vPDQ: the largest distance among the matched frames). */
   distance: number;
+  /** vPDQ: share of the video's unique usable frames that matched the set (HMA: a match needs ≥ 80 %). */
+  match_percent: number | null;
   category: string | null;
   baseline: number;
   matched_hash: string;

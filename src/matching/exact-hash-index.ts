@@ -3,11 +3,17 @@
  * in known-hash lists of 10-100 M entries. Design measured in shared/notes/matching-perf.md §2 and §5.2:
  *
  *  - A sorted fixed-width table plus a radix prefix directory. The top `prefixBits` (p) bits of a digest pick a
- *    bucket; `dir[b] .. dir[b+1]` are its entries, so a lookup is one directory read plus a scan of ~4 records.
- *    Digests are uniform, so the buckets are even; a bucket that is large anyway (adversarial input, many
- *    duplicates) is binary-searched instead of scanned.
- *  - p is chosen from the entry count, round(log2(n / 4)) clamped to [8, 24] (~4 entries per bucket; a 2^24
- *    directory is 64 MiB), unless the caller fixes it.
+ *    bucket; `dir[b] .. dir[b+1]` are its entries. Inside the bucket the next 24 bits, read as a fraction,
+ *    predict the rank (digests are uniform), so a lookup is one directory read, one record read at the guess and
+ *    a step or two to a neighbour record; a guess that is far off (skewed keys, long duplicate runs) falls back
+ *    to binary search, so any input is correct and only uniform input is fast.
+ *  - At 10 M+ entries a lookup costs two cache misses (directory, record), and the compare's data-dependent
+ *    branches keep the CPU from overlapping one lookup's misses with the next one's. `findMany` (batches) issues
+ *    the directory and record reads of 32 digests back to back first, so their misses overlap; it is the path
+ *    for bulk matching (bench/matching-bench.ts measures both). An empty bucket answers a miss without touching
+ *    the records at all.
+ *  - p is chosen from the entry count (`defaultPrefixBits`: a directory of at most 1 byte per entry, 4-8
+ *    entries per bucket, p ≤ 24 so the directory is ≤ 64 MiB), unless the caller fixes it.
  *  - A record is the digest *minus the floor(p / 8) leading bytes the directory already implies*, then the uint32
  *    payload (little-endian). MD5 at 50 M: p = 24, 13 + 4 = 17 bytes per record + 1.3 bytes of directory.
  *    Records are byte-packed (not padded to words): the compare loop exits on the first differing byte, which is
@@ -55,7 +61,7 @@ const MAX_ENTRIES = 0x7fffffff;
 const GROUP = 32;
 
 export interface ExactHashIndexOptions {
-  /** Directory size 2^prefixBits, 8..24. Default: round(log2(n / 4)) clamped to that range. */
+  /** Directory size 2^prefixBits, 8..24. Default: `defaultPrefixBits(n)`. */
   prefixBits?: number;
 }
 
@@ -64,10 +70,15 @@ export function keyBytesFor(algorithm: 'md5' | 'sha1' | 'sha256'): number {
   return algorithm === 'md5' ? 16 : algorithm === 'sha1' ? 20 : 32;
 }
 
-/** Directory bits the builder picks for n entries (~4 entries per bucket). */
+/**
+ * Directory bits the builder picks for n entries: the largest directory costing at most 1 byte per entry
+ * (4-8 entries per bucket), and 2^24 rather than 2^23 above 2^25 entries, where dropping a third prefix byte
+ * from every record saves more than the bigger directory costs.
+ */
 export function defaultPrefixBits(n: number): number {
-  const p = Math.round(Math.log2(Math.max(n, 1) / 4));
-  return Math.min(MAX_PREFIX_BITS, Math.max(MIN_PREFIX_BITS, p));
+  let p = Math.floor(Math.log2(Math.max(n, 1) / 4));
+  p = Math.min(MAX_PREFIX_BITS, Math.max(MIN_PREFIX_BITS, p));
+  return p === 23 && n > 2 ** 25 ? 24 : p;
 }
 
 function checkKeyBytes(keyBytes: number): void {

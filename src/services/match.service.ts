@@ -1,7 +1,7 @@
 import type { TriageRepository, MatchInputRow, TriageVerdict } from '../db/repositories/triage.repository.js';
 import type { FileMatchRow } from '../db/schema.js';
 import { EXACT_ALGORITHMS, TRIAGE_STATUSES, type ExactAlgorithm, type HashSetRole, type TriageStatus } from '../domain/hash-set.js';
-import { PDQ_MATCH_DISTANCE } from '../hashing/pdq.js';
+import { PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY } from '../hashing/pdq.js';
 import type { CaseService } from './case.service.js';
 import { UserError } from './errors.js';
 import { scorePriority } from './priority-rules.js';
@@ -38,8 +38,17 @@ export interface MatchIndexSource {
   load(onProgress?: (message: string) => void): Promise<LoadedIndexes>;
 }
 
-/** Near-duplicate clustering: cluster id per input (−1 = no near-duplicate). */
+/** Near-duplicate clustering of pictures: cluster id per input (−1 = no near-duplicate). */
 export type PdqClusterer = (hashes: readonly string[], radius: number) => Int32Array;
+/** Near-duplicate clustering of videos by the vPDQ rule: group id per video (−1 = none). */
+export type VideoClusterer = (videos: readonly { frames: readonly { hash: string; quality: number }[] }[], radius: number) => Int32Array;
+
+export interface Clusterers {
+  pictures: PdqClusterer;
+  videos: VideoClusterer;
+}
+
+type Frame = { frameIndex: number; timestampSec: number; hash: string; quality: number };
 
 export interface MatchOptions {
   /** Re-match every file (after new sets were imported), not only files whose match stage is pending. */
@@ -75,7 +84,7 @@ export class MatchService {
     private readonly cases: CaseService,
     private readonly triage: TriageRepository,
     private readonly indexes: MatchIndexSource,
-    private readonly clusterer: PdqClusterer,
+    private readonly clusterers: Clusterers,
   ) {}
 
   async matchCase(caseName: string, opts: MatchOptions = {}): Promise<MatchSummary> {
@@ -92,7 +101,8 @@ export class MatchService {
     for (;;) {
       const rows = await this.triage.matchInputsPage(c.id, after, PAGE, !opts.all);
       if (rows.length === 0) break;
-      const verdicts = rows.map((r) => verdictFor(r, idx, radius));
+      const frames = await this.triage.videoFrames(rows.filter((r) => (r.video_frames ?? 0) > 0).map((r) => r.id));
+      const verdicts = rows.map((r) => verdictFor(r, idx, radius, frames.get(r.id)));
       await this.triage.saveVerdicts(verdicts);
       files += rows.length;
       matchedFiles += verdicts.filter((v) => v.matches.length > 0).length;
@@ -113,8 +123,9 @@ export class MatchService {
   }
 
   /**
-   * Near-duplicate clusters over the case's usable PDQ hashes of files that are still unknown (known material is
-   * already dealt with). Cluster ids are the smallest file id of the cluster, so they are stable across reruns.
+   * Near-duplicate clusters over the case's files that are still unknown (known material is already dealt with):
+   * pictures by their usable PDQ hashes, videos by the vPDQ rule. Cluster ids are the smallest file id of the
+   * cluster, so they are stable across reruns.
    */
   private async clusterCase(caseId: string, radius: number): Promise<{ clusters: number; clusteredFiles: number }> {
     const ids: string[] = [];
@@ -129,16 +140,12 @@ export class MatchService {
       }
       after = rows[rows.length - 1]!.id;
     }
-    const assignment = hashes.length > 1 ? this.clusterer(hashes, radius) : new Int32Array(hashes.length).fill(-1);
-    const members = new Map<number, string[]>();
-    assignment.forEach((cid, i) => {
-      if (cid < 0) return;
-      const list = members.get(cid) ?? [];
-      list.push(ids[i]!);
-      members.set(cid, list);
-    });
+    const pictureGroups = groups(ids, hashes.length > 1 ? this.clusterers.pictures(hashes, radius) : new Int32Array(hashes.length).fill(-1));
+    const videoIds = await this.triage.unknownVideoIds(caseId);
+    const frames = await this.triage.videoFrames(videoIds);
+    const videoGroups = groups(videoIds, videoIds.length > 1 ? this.clusterers.videos(videoIds.map((id) => ({ frames: frames.get(id) ?? [] })), radius) : new Int32Array(videoIds.length).fill(-1));
     const out: { fileId: string; clusterId: string; size: number }[] = [];
-    for (const list of members.values()) {
+    for (const list of [...pictureGroups, ...videoGroups]) {
       if (list.length < 2) continue;
       const clusterId = list.reduce((a, b) => (a < b ? a : b));
       for (const fileId of list) out.push({ fileId, clusterId, size: list.length });
@@ -173,8 +180,49 @@ export class MatchService {
   }
 }
 
+/** Members per group id (ids < 0 = no group). */
+function groups(ids: readonly string[], assignment: Int32Array): string[][] {
+  const members = new Map<number, string[]>();
+  assignment.forEach((cid, i) => {
+    if (cid < 0) return;
+    const list = members.get(cid) ?? [];
+    list.push(ids[i]!);
+    members.set(cid, list);
+  });
+  return [...members.values()];
+}
+
+/** vPDQ share (HMA's rule) of a video's unique usable frames that must match a set for the video to match it. */
+export const VPDQ_MATCH_PERCENT = 80;
+
+/**
+ * A video against the PDQ entries of every set: per set, the share of the video's unique frames with quality ≥ 50
+ * that lie within the radius of one of the set's hashes; the video matches the set at ≥ 80 % (HMA's vPDQ rule).
+ */
+function videoMatches(frames: readonly Frame[], idx: LoadedIndexes, radius: number): { label: number; percent: number; distance: number; hash: string }[] {
+  const unique = [...new Set(frames.filter((f) => f.quality >= PDQ_MIN_QUALITY).map((f) => f.hash))];
+  if (unique.length === 0) return [];
+  const perLabel = new Map<number, { n: number; distance: number; hash: string }>();
+  for (const h of unique) {
+    const best = new Map<number, { distance: number; hash: string }>();
+    for (const hit of idx.queryPdq(h, radius)) {
+      const b = best.get(hit.label);
+      if (!b || hit.distance < b.distance) best.set(hit.label, { distance: hit.distance, hash: hit.hash });
+    }
+    for (const [label, b] of best) {
+      const acc = perLabel.get(label) ?? { n: 0, distance: 0, hash: b.hash };
+      acc.n++;
+      acc.distance = Math.max(acc.distance, b.distance);
+      perLabel.set(label, acc);
+    }
+  }
+  return [...perLabel]
+    .filter(([, a]) => a.n * 100 >= VPDQ_MATCH_PERCENT * unique.length)
+    .map(([label, a]) => ({ label, percent: Math.round((a.n * 1000) / unique.length) / 10, distance: a.distance, hash: a.hash }));
+}
+
 /** Look a file up in every index and decide its verdict. Pure (indexes are in memory). */
-export function verdictFor(r: MatchInputRow, idx: LoadedIndexes, radius: number): TriageVerdict {
+export function verdictFor(r: MatchInputRow, idx: LoadedIndexes, radius: number, frames?: readonly Frame[]): TriageVerdict {
   const matches = new Map<string, Omit<FileMatchRow, 'file_id'>>();
   const labelsHit: { label: MatchLabel; exact: boolean }[] = [];
   const digests: Record<ExactAlgorithm, Buffer | null> = { md5: r.md5, sha1: r.sha1, sha256: r.sha256 };
@@ -185,7 +233,7 @@ export function verdictFor(r: MatchInputRow, idx: LoadedIndexes, radius: number)
       const label = idx.labels[l]!;
       labelsHit.push({ label, exact: true });
       matches.set(`${label.setId}/${alg}`, {
-        set_id: label.setId, algorithm: alg, distance: 0, category: label.category, baseline: label.baseline ? 1 : 0, matched_hash: d.toString('hex'),
+        set_id: label.setId, algorithm: alg, distance: 0, match_percent: null, category: label.category, baseline: label.baseline ? 1 : 0, matched_hash: d.toString('hex'),
       });
     }
   }
@@ -196,7 +244,18 @@ export function verdictFor(r: MatchInputRow, idx: LoadedIndexes, radius: number)
       const key = `${label.setId}/pdq`;
       const prev = matches.get(key);
       if (!prev || hit.distance < prev.distance) {
-        matches.set(key, { set_id: label.setId, algorithm: 'pdq', distance: hit.distance, category: label.category, baseline: label.baseline ? 1 : 0, matched_hash: hit.hash });
+        matches.set(key, { set_id: label.setId, algorithm: 'pdq', distance: hit.distance, match_percent: null, category: label.category, baseline: label.baseline ? 1 : 0, matched_hash: hit.hash });
+      }
+    }
+  }
+  if (frames && frames.length > 0) {
+    for (const m of videoMatches(frames, idx, radius)) {
+      const label = idx.labels[m.label]!;
+      labelsHit.push({ label, exact: false });
+      const key = `${label.setId}/vpdq`;
+      const prev = matches.get(key);
+      if (!prev || (prev.match_percent ?? 0) < m.percent) {
+        matches.set(key, { set_id: label.setId, algorithm: 'vpdq', distance: m.distance, match_percent: m.percent, category: label.category, baseline: label.baseline ? 1 : 0, matched_hash: m.hash });
       }
     }
   }

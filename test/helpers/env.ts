@@ -78,7 +78,7 @@ export interface JsonlRecord {
   };
   pdq: string | null;
   pdqQuality: number | null;
-  matches: null | { set: string; role: string; algorithm: string; distance: number; category: string | null; profile: string | null; baseline: boolean }[];
+  matches: null | { set: string; role: string; algorithm: string; distance: number; percent: number | null; category: string | null; profile: string | null; baseline: boolean }[];
   triage: string | null;
   ignorable: boolean | null;
   category: string | null;

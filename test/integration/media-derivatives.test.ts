@@ -120,3 +120,28 @@ test('a truncated video is recorded with its error and the scan went on', () => 
   assert.ok(cut.md5, 'still hashed');
   assert.ok(by.get('pics/wide.jpg')?.pdq);
 });
+
+test('vPDQ: near-duplicate videos are clustered; a video matches a PDQ list holding ≥ 80 % of its frames', () => {
+  let by = new Map(exportJsonl(ws, 'media').map((r) => [r.path, r]));
+  const clip = by.get('videos/clip.mp4')!;
+  const copy = by.get('videos/bundle.zip!/inside/copy.mp4')!;
+  assert.ok(clip.cluster, 'the video and its re-encoded copy form a cluster');
+  assert.equal(clip.cluster, copy.cluster);
+
+  // a known list holding the original's frames: the copy (other size, codec settings, inside a zip) matches it
+  const db = new BetterSqlite3(join(ws, 'winnow.sqlite'), { readonly: true });
+  const hashes = db.prepare(`SELECT hash, quality FROM video_frame JOIN file ON file.id = video_frame.file_id WHERE file.path = 'videos/clip.mp4'`).all() as { hash: string; quality: number }[];
+  db.close();
+  const list = join(tmp.dir, 'frames.pdq.csv');
+  writeFileSync(list, hashes.map((h) => `${h.hash},${h.quality}`).join('\n') + '\n');
+  cli(['-w', ws, 'hashset', 'import', list, '--name', 'known-video', '--role', 'known-bad', '--format', 'pdq-list']);
+  cli(['-w', ws, 'match', '--case', 'media']);
+  by = new Map(exportJsonl(ws, 'media').map((r) => [r.path, r]));
+  const m = by.get('videos/bundle.zip!/inside/copy.mp4')!;
+  assert.equal(m.triage, 'known-bad');
+  const v = m.matches!.find((x) => x.algorithm === 'vpdq')!;
+  assert.equal(v.set, 'known-video');
+  assert.ok(v.percent! >= 80, JSON.stringify(v));
+  assert.ok(v.distance <= 31);
+  assert.equal(by.get('pics/wide.jpg')!.triage, 'unknown', 'a picture is not matched by a video list it is not in');
+});

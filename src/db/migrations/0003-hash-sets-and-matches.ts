@@ -53,6 +53,7 @@ export function hashSetsAndMatches(caps: EngineCapabilities): Migration {
         .addColumn('set_id', 'text', (c) => c.notNull().references('hash_set.id').onDelete('cascade'))
         .addColumn('algorithm', 'text', (c) => c.notNull())
         .addColumn('distance', 'integer', (c) => c.notNull())
+        .addColumn('match_percent', sql.raw(caps.types.double))
         .addColumn('category', 'text')
         .addColumn('baseline', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('matched_hash', 'text', (c) => c.notNull())

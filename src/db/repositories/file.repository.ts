@@ -20,6 +20,8 @@ export interface ExportMatch {
   role: string;
   algorithm: string;
   distance: number;
+  /** vPDQ: share of the video's frames that matched. */
+  percent: number | null;
   category: string | null;
   profile: string | null;
   baseline: boolean;
@@ -328,14 +330,14 @@ export class FileRepository {
       const rows = await this.h.db
         .selectFrom('file_match')
         .innerJoin('hash_set', 'hash_set.id', 'file_match.set_id')
-        .select(['file_match.file_id', 'hash_set.name', 'hash_set.role', 'hash_set.profile', 'file_match.algorithm', 'file_match.distance', 'file_match.category', 'file_match.baseline'])
+        .select(['file_match.file_id', 'hash_set.name', 'hash_set.role', 'hash_set.profile', 'file_match.algorithm', 'file_match.distance', 'file_match.match_percent', 'file_match.category', 'file_match.baseline'])
         .where('file_match.file_id', 'in', chunk)
         .orderBy('hash_set.name')
         .orderBy('file_match.algorithm')
         .execute();
       for (const m of rows) {
         const list = out.get(m.file_id) ?? [];
-        list.push({ set: m.name, role: m.role, algorithm: m.algorithm, distance: m.distance, category: m.category, profile: m.profile, baseline: m.baseline === 1 });
+        list.push({ set: m.name, role: m.role, algorithm: m.algorithm, distance: m.distance, percent: m.match_percent, category: m.category, profile: m.profile, baseline: m.baseline === 1 });
         out.set(m.file_id, list);
       }
     }

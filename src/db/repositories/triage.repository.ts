@@ -11,6 +11,8 @@ export interface MatchInputRow {
   sha256: Buffer | null;
   pdq_hash: string | null;
   pdq_usable: number | null;
+  /** Number of vPDQ frames stored (videos); null for other files. */
+  video_frames: number | null;
 }
 
 export interface TriageVerdict {
@@ -47,7 +49,11 @@ export class TriageRepository {
       .selectFrom('file')
       .innerJoin('evidence', 'evidence.id', 'file.evidence_id')
       .leftJoin('perceptual_hash', (j) => j.onRef('perceptual_hash.file_id', '=', 'file.id').on('perceptual_hash.algorithm', '=', 'pdq'))
-      .select(['file.id as id', 'file.md5 as md5', 'file.sha1 as sha1', 'file.sha256 as sha256', 'perceptual_hash.hash as pdq_hash', 'perceptual_hash.usable as pdq_usable'])
+      .leftJoin('video_info', 'video_info.file_id', 'file.id')
+      .select([
+        'file.id as id', 'file.md5 as md5', 'file.sha1 as sha1', 'file.sha256 as sha256', 'perceptual_hash.hash as pdq_hash',
+        'perceptual_hash.usable as pdq_usable', 'video_info.frames_hashed as video_frames',
+      ])
       .where('evidence.case_id', '=', caseId)
       .where('file.md5', 'is not', null)
       .where('file.id', '>', afterId);
@@ -72,7 +78,7 @@ export class TriageRepository {
     const stages = ids.map((id) => ({ file_id: id, stage: 'match', status: 'done', attempts: 1, error: null, updated_at: now }));
     await this.h.db.transaction().execute(async (tx) => {
       for (const chunk of chunkForEngine(this.h.caps, ids, 1)) await tx.deleteFrom('file_match').where('file_id', 'in', chunk).execute();
-      for (const chunk of chunkForEngine(this.h.caps, matches, 7)) await tx.insertInto('file_match').values(chunk).execute();
+      for (const chunk of chunkForEngine(this.h.caps, matches, 8)) await tx.insertInto('file_match').values(chunk).execute();
       for (const chunk of chunkForEngine(this.h.caps, triage, 12)) {
         await tx
           .insertInto('file_triage')
@@ -98,6 +104,42 @@ export class TriageRepository {
           .execute();
       }
     });
+  }
+
+  /** vPDQ frames of the given files (videos), in frame order. */
+  async videoFrames(fileIds: readonly string[]): Promise<Map<string, { frameIndex: number; timestampSec: number; hash: string; quality: number }[]>> {
+    const out = new Map<string, { frameIndex: number; timestampSec: number; hash: string; quality: number }[]>();
+    for (const chunk of chunkForEngine(this.h.caps, fileIds, 1)) {
+      const rows = await this.h.db
+        .selectFrom('video_frame')
+        .select(['file_id', 'frame_index', 'timestamp_sec', 'hash', 'quality'])
+        .where('file_id', 'in', chunk)
+        .orderBy('file_id')
+        .orderBy('frame_index')
+        .execute();
+      for (const r of rows) {
+        const list = out.get(r.file_id) ?? [];
+        list.push({ frameIndex: r.frame_index, timestampSec: r.timestamp_sec, hash: r.hash, quality: r.quality });
+        out.set(r.file_id, list);
+      }
+    }
+    return out;
+  }
+
+  /** Ids of a case's videos with frame hashes whose verdict is unknown (video clustering input). */
+  async unknownVideoIds(caseId: string): Promise<string[]> {
+    const rows = await this.h.db
+      .selectFrom('video_info')
+      .innerJoin('file', 'file.id', 'video_info.file_id')
+      .innerJoin('evidence', 'evidence.id', 'file.evidence_id')
+      .innerJoin('file_triage', 'file_triage.file_id', 'file.id')
+      .select('file.id as id')
+      .where('evidence.case_id', '=', caseId)
+      .where('file_triage.status', '=', 'unknown')
+      .where('video_info.frames_hashed', '>', 0)
+      .orderBy('file.id')
+      .execute();
+    return rows.map((r) => r.id);
   }
 
   /** Usable PDQ hashes of a case's files whose verdict is unknown, keyset-paged by file id (clustering input). */
