@@ -18,8 +18,9 @@
  *
  * Modes: 'exact' hashes full resolution (bit-exact with the C++ core / HMA). 'fast' lets sharp reduce the image
  * first (JPEG/WebP shrink-on-load, then Lanczos) to a short side of 512 px; the result is recorded as mode 'fast'
- * and is NOT bit-comparable with reference hashes (typically 0-12 bits away, see notes §3.4). An image whose short
- * side is already <= 512 px is hashed exactly and recorded as 'exact'.
+ * and is NOT bit-comparable with reference hashes (notes §3.4; bench/pdq-fast-study.ts measured 92 images: mean
+ * 8.5 bits, p90 12, photos ≤ 14, text pages 26-32, zone plates up to 132 — so 'exact' stays the scan default).
+ * An image whose short side is already <= 512 px is hashed exactly and recorded as 'exact'.
  */
 import sharp, { type Sharp } from 'sharp';
 import {
