@@ -1,5 +1,6 @@
 /** Hash sets: what a set is for, and which digests can be matched. */
-export type HashAlgorithm = 'md5' | 'sha1' | 'sha256' | 'pdq';
+export const HASH_ALGORITHMS = ['md5', 'sha1', 'sha256', 'pdq'] as const;
+export type HashAlgorithm = (typeof HASH_ALGORITHMS)[number];
 export const EXACT_ALGORITHMS = ['md5', 'sha1', 'sha256'] as const;
 export type ExactAlgorithm = (typeof EXACT_ALGORITHMS)[number];
 export const DIGEST_BYTES: Record<HashAlgorithm, number> = { md5: 16, sha1: 20, sha256: 32, pdq: 32 };

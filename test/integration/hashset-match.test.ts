@@ -52,6 +52,7 @@ async function makeFixture(dir: string): Promise<Fixture> {
     `${digest('md5', join(root, 'os/kernel.bin'))}  kernel.bin`,
     `${digest('md5', join(root, 'os/readme.txt')).toUpperCase()} *readme.txt`,
     `${'ab'.repeat(16)}  not-present.bin`,
+    `${digest('md5', join(root, 'os/kernel.bin'))}  kernel-again.bin`, // listed twice: one entry (PostgreSQL upsert)
   ].join('\n') + '\n');
   // known-bad: a VICS 2.0 hash set (US profile) listing a.jpg with category 1
   writeFileSync(join(lists, 'vics.json'), JSON.stringify({

@@ -1,4 +1,4 @@
-import type { HashAlgorithm } from '../../domain/hash-set.js';
+import { HASH_ALGORITHMS, type HashAlgorithm } from '../../domain/hash-set.js';
 import type { DatabaseHandle } from '../connection.js';
 import { chunkForEngine } from '../engine.js';
 import type { HashSetRow, NewHashSetEntry } from '../schema.js';
@@ -12,7 +12,7 @@ export interface ImportCounts {
   malformed: number;
 }
 
-/** Rows written per statement batch while importing (entries arrive as a stream). */
+/** Rows buffered while importing (entries arrive as a stream). */
 const IMPORT_BATCH = 5000;
 
 /** One exact-hash entry as the matcher's index builder reads it. */
@@ -39,7 +39,7 @@ export class HashSetRepository {
   async remove(id: string): Promise<void> {
     await this.h.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('file_match').where('set_id', '=', id).execute();
-      await tx.deleteFrom('hash_set_entry').where('set_id', '=', id).execute();
+      await tx.deleteFrom('hash_set_entry').where('algorithm', 'in', HASH_ALGORITHMS).where('set_id', '=', id).execute();
       await tx.deleteFrom('hash_set').where('id', '=', id).execute();
     });
   }
@@ -59,20 +59,21 @@ export class HashSetRepository {
       const existing = await tx.selectFrom('hash_set').selectAll().where('name', '=', meta.name).executeTakeFirst();
       const id = existing?.id ?? newId;
       if (existing) {
-        await tx.deleteFrom('hash_set_entry').where('set_id', '=', id).execute();
+        await tx.deleteFrom('hash_set_entry').where('algorithm', 'in', HASH_ALGORITHMS).where('set_id', '=', id).execute();
         await tx.updateTable('hash_set').set({ ...meta, generation: existing.generation + 1 }).where('id', '=', id).execute();
       } else {
         await tx.insertInto('hash_set').values({ ...meta, id, generation: 1, record_count: 0, entry_count: 0, malformed_count: 0 }).execute();
       }
-      let pending: NewHashSetEntry[] = [];
+      // Keyed by algorithm + hash: a hash listed twice in one set is one entry and the later record's fields win —
+      // also within one buffer, since PostgreSQL refuses an upsert that touches the same row twice in one statement.
+      let pending = new Map<string, NewHashSetEntry>();
       const flush = async () => {
-        for (const chunk of chunkForEngine(this.h.caps, pending, 10)) {
-          // A hash listed twice in one set is one entry; the later record's fields win.
+        for (const chunk of chunkForEngine(this.h.caps, [...pending.values()], 10)) {
           await tx
             .insertInto('hash_set_entry')
             .values(chunk)
             .onConflict((oc) =>
-              oc.columns(['set_id', 'algorithm', 'hash']).doUpdateSet((eb) => ({
+              oc.columns(['algorithm', 'set_id', 'hash']).doUpdateSet((eb) => ({
                 category: eb.ref('excluded.category'), baseline: eb.ref('excluded.baseline'), name: eb.ref('excluded.name'),
                 size: eb.ref('excluded.size'), pdq_quality: eb.ref('excluded.pdq_quality'), photodna: eb.ref('excluded.photodna'),
                 extra: eb.ref('excluded.extra'),
@@ -80,16 +81,21 @@ export class HashSetRepository {
             )
             .execute();
         }
-        pending = [];
+        pending = new Map();
       };
       const counts = await fill(async (rows) => {
-        for (const r of rows) pending.push({ ...r, set_id: id });
-        if (pending.length >= IMPORT_BATCH) await flush();
+        for (const r of rows) {
+          const key = `${r.algorithm}:${r.hash.toString('latin1')}`;
+          pending.delete(key);
+          pending.set(key, { ...r, set_id: id });
+        }
+        if (pending.size >= IMPORT_BATCH) await flush();
       });
       await flush();
       const distinct = await tx
         .selectFrom('hash_set_entry')
         .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('algorithm', 'in', HASH_ALGORITHMS)
         .where('set_id', '=', id)
         .executeTakeFirstOrThrow();
       await tx
