@@ -160,6 +160,10 @@ export interface FileTriageTable {
   baseline: number;
   cluster_id: string | null;
   cluster_size: number | null;
+  /** Near-duplicate cluster across every case of the workspace (`winnow match --across-cases`). */
+  workspace_cluster_id: string | null;
+  /** Number of distinct cases that cluster spans. */
+  workspace_cluster_cases: number | null;
   priority: number | null;
   /** JSON array of { rule, points, detail }. */
   priority_reasons: string | null;

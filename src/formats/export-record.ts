@@ -55,6 +55,9 @@ export interface ExportRecord {
   /** Near-duplicate cluster (id of its smallest member) and member count; null when the file is in none. */
   cluster: string | null;
   clusterSize: number | null;
+  /** Near-duplicate cluster across the workspace's cases and how many cases it spans (`match --across-cases`). */
+  workspaceCluster: string | null;
+  workspaceClusterCases: number | null;
   /** Priority of an unknown picture or video, with the rules that gave it (see docs/triage.md). */
   priority: number | null;
   priorityReasons: { rule: string; points: number; detail: string }[] | null;
@@ -118,6 +121,8 @@ export function toExportRecord(r: ExportRow, parentPath: string | null): ExportR
     baseline: t ? t.baseline === 1 : null,
     cluster: t?.cluster_id ?? null,
     clusterSize: t?.cluster_size ?? null,
+    workspaceCluster: t?.workspace_cluster_id ?? null,
+    workspaceClusterCases: t?.workspace_cluster_cases ?? null,
     priority: t?.priority ?? null,
     priorityReasons: t?.priority_reasons ? (JSON.parse(t.priority_reasons) as ExportRecord['priorityReasons']) : null,
     video: r.video

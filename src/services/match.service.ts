@@ -55,6 +55,8 @@ export interface MatchOptions {
   all?: boolean;
   /** PDQ distance for a match and for near-duplicate clusters (≤ 31). */
   radius?: number;
+  /** Also cluster near-duplicates across every case of the workspace (a series seen in several seizures). */
+  acrossCases?: boolean;
   now?: Date;
   onProgress?: (p: { phase: string; done: number }) => void;
 }
@@ -66,6 +68,8 @@ export interface MatchSummary {
   byCategory: { status: string; category: string | null; n: number }[];
   clusters: number;
   clusteredFiles: number;
+  /** Workspace-wide clusters that span more than one case (null when not computed). */
+  crossCaseClusters: number | null;
   prioritised: number;
 }
 
@@ -113,13 +117,14 @@ export class MatchService {
 
     const { clusters, clusteredFiles } = await this.clusterCase(c.id, radius);
     opts.onProgress?.({ phase: 'cluster', done: clusteredFiles });
+    const crossCaseClusters = opts.acrossCases ? await this.clusterWorkspace(radius) : null;
     const prioritised = await this.prioritise(c.id, opts.now ?? new Date());
     opts.onProgress?.({ phase: 'priority', done: prioritised });
 
     const byCategory = await this.triage.statusCounts(c.id);
     const byStatus = Object.fromEntries(TRIAGE_STATUSES.map((s) => [s, 0])) as Record<TriageStatus, number>;
     for (const r of byCategory) if (r.status in byStatus) byStatus[r.status as TriageStatus] += r.n;
-    return { files, matchedFiles, byStatus, byCategory, clusters, clusteredFiles, prioritised };
+    return { files, matchedFiles, byStatus, byCategory, clusters, clusteredFiles, crossCaseClusters, prioritised };
   }
 
   /**
@@ -154,6 +159,41 @@ export class MatchService {
     return { clusters: new Set(out.map((o) => o.clusterId)).size, clusteredFiles: out.length };
   }
 
+  /**
+   * Near-duplicate pictures across every case of the workspace (unknown, usable PDQ). Each file in a cluster of ≥ 2
+   * gets the workspace cluster id (smallest file id) and the number of cases the cluster spans. Returns the number
+   * of clusters spanning more than one case.
+   */
+  private async clusterWorkspace(radius: number): Promise<number> {
+    const ids: string[] = [];
+    const hashes: string[] = [];
+    const caseOf: string[] = [];
+    let after = '';
+    for (;;) {
+      const rows = await this.triage.workspaceClusterInputsPage(after, 10_000);
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        ids.push(r.id);
+        hashes.push(r.hash);
+        caseOf.push(r.case_id);
+      }
+      after = rows[rows.length - 1]!.id;
+    }
+    const assignment = hashes.length > 1 ? this.clusterers.pictures(hashes, radius) : new Int32Array(hashes.length).fill(-1);
+    const position = new Map(ids.map((id, i) => [id, i]));
+    const out: { fileId: string; clusterId: string; cases: number }[] = [];
+    let spanning = 0;
+    for (const list of groups(ids, assignment)) {
+      if (list.length < 2) continue;
+      const cases = new Set(list.map((id) => caseOf[position.get(id)!]!)).size;
+      if (cases > 1) spanning++;
+      const clusterId = list.reduce((a, b) => (a < b ? a : b));
+      for (const fileId of list) out.push({ fileId, clusterId, cases });
+    }
+    await this.triage.saveWorkspaceClusters(out);
+    return spanning;
+  }
+
   private async prioritise(caseId: string, now: Date): Promise<number> {
     const serials = await this.triage.serialCounts(caseId);
     let after = '';
@@ -164,7 +204,7 @@ export class MatchService {
       const updates = rows.map((r) => {
         const s = scorePriority(
           {
-            status: r.status, mime: r.mime_type, clusterSize: r.cluster_size, make: r.make, model: r.model, bodySerial: r.body_serial,
+            status: r.status, mime: r.mime_type, clusterSize: r.cluster_size, clusterCases: r.workspace_cluster_cases, make: r.make, model: r.model, bodySerial: r.body_serial,
             software: r.software, dateTimeOriginal: r.date_time_original, hasGps: r.gps_lat !== null && r.gps_lon !== null,
             serialSeen: r.body_serial ? serials.get(r.body_serial) ?? 1 : 0,
           },

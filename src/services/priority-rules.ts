@@ -11,6 +11,8 @@ export interface PriorityFacts {
   status: string | null;
   mime: string | null;
   clusterSize: number | null;
+  /** Cases the file's workspace-wide near-duplicate cluster spans (null when not computed or in none). */
+  clusterCases: number | null;
   make: string | null;
   model: string | null;
   bodySerial: string | null;
@@ -39,6 +41,7 @@ export const PRIORITY_POINTS = {
   cameraSerial: 5,
   seriesInProduction: 15,
   seriesSizeBonusMax: 10,
+  otherCases: 15,
   gps: 15,
   serialSeenElsewhere: 10,
   recentCapture: 10,
@@ -66,6 +69,9 @@ export function scorePriority(f: PriorityFacts, now: Date): PriorityScore | null
   if (f.clusterSize !== null && f.clusterSize >= 2) {
     const bonus = Math.min(PRIORITY_POINTS.seriesSizeBonusMax, f.clusterSize - 2);
     add('near-duplicates', PRIORITY_POINTS.seriesInProduction + bonus, `${f.clusterSize - 1} unknown near-duplicate(s) in this case: a series`);
+  }
+  if (f.clusterCases !== null && f.clusterCases >= 2) {
+    add('other-cases', PRIORITY_POINTS.otherCases, `near-duplicates in ${f.clusterCases - 1} other case(s) of the workspace: a series that travels`);
   }
   if (f.hasGps) add('gps', PRIORITY_POINTS.gps, 'GPS position in the metadata: a place to investigate');
   if (f.bodySerial && f.serialSeen > 1) {

@@ -86,6 +86,8 @@ export interface JsonlRecord {
   baseline: boolean | null;
   cluster: string | null;
   clusterSize: number | null;
+  workspaceCluster: string | null;
+  workspaceClusterCases: number | null;
   priority: number | null;
   priorityReasons: { rule: string; points: number; detail: string }[] | null;
   video: null | { durationSec: number | null; codec: string | null; width: number | null; height: number | null; framesHashed: number; error: string | null };

@@ -118,7 +118,7 @@ describe('DFXML export validates against the official DFXML schema', () => {
       mtime: '2024-05-01T10:00:00.000Z', atime: '+010000-01-01T00:00:00.000Z', ctime: '0000-01-01T00:00:00.000Z', crtime: null,
       md5: 'D41D8CD98F00B204E9800998ECF8427E', sha1: null, sha256: null, mimeType: null, detectedExtension: null,
       extensionMismatch: false, archive, error: 'bad\u0000 <error> & more', errorCode: 'EX', exif: null, pdq: null, pdqQuality: null, pdqMode: null, pdqUsable: null, matches: null,
-      triage: null, ignorable: null, category: null, categoryProfile: null, baseline: null, cluster: null, clusterSize: null, priority: null, priorityReasons: null, video: null, thumbnail: null,
+      triage: null, ignorable: null, category: null, categoryProfile: null, baseline: null, cluster: null, clusterSize: null, workspaceCluster: null, workspaceClusterCases: null, priority: null, priorityReasons: null, video: null, thumbnail: null,
     });
     const wr = new DfxmlWriter();
     const src = { label: 'ev<1>', path: '/evidence/\u0002weird' };

@@ -187,3 +187,29 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     });
   });
 }
+
+describe('near-duplicates across the cases of a workspace', () => {
+  const tmp = tempDir();
+  after(() => tmp.cleanup());
+  test('a copy seized in a second case joins the first case\'s picture in one workspace cluster, and is prioritised for it', async () => {
+    const ws = join(tmp.dir, 'ws');
+    const one = join(tmp.dir, 'one');
+    const two = join(tmp.dir, 'two');
+    mkdirSync(one);
+    mkdirSync(two);
+    await (await renderTexturedScene(41, 1000, 800)).jpeg({ quality: 90 }).toFile(join(one, 'original.jpg'));
+    await (await renderTexturedScene(42, 1000, 800)).jpeg({ quality: 90 }).toFile(join(one, 'other.jpg'));
+    await (await renderTexturedScene(41, 1000, 800)).resize(500).jpeg({ quality: 70 }).toFile(join(two, 'copy.jpg'));
+    cli(['-w', ws, 'scan', '--case', 'first', '--create-case', '-q', one]);
+    cli(['-w', ws, 'scan', '--case', 'second', '--create-case', '-q', two]);
+    const summary = JSON.parse(cli(['-w', ws, 'match', '--case', 'second', '--across-cases', '--json'])) as { crossCaseClusters: number };
+    assert.equal(summary.crossCaseClusters, 1);
+    const copy = exportJsonl(ws, 'second')[0]!;
+    const first = byPath(exportJsonl(ws, 'first'));
+    assert.equal(copy.cluster, null, 'no near-duplicate inside its own case');
+    assert.equal(copy.workspaceClusterCases, 2);
+    assert.equal(copy.workspaceCluster, first.get('original.jpg')!.workspaceCluster);
+    assert.equal(first.get('other.jpg')!.workspaceCluster, null);
+    assert.ok(copy.priorityReasons?.some((r) => r.rule === 'other-cases'), JSON.stringify(copy.priorityReasons));
+  });
+});

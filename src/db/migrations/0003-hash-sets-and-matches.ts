@@ -74,12 +74,15 @@ export function hashSetsAndMatches(caps: EngineCapabilities): Migration {
         .addColumn('baseline', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('cluster_id', 'text')
         .addColumn('cluster_size', 'integer')
+        .addColumn('workspace_cluster_id', 'text')
+        .addColumn('workspace_cluster_cases', 'integer')
         .addColumn('priority', 'integer')
         .addColumn('priority_reasons', 'text')
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('file_triage_status_idx').on('file_triage').columns(['status', 'priority']).execute();
       await db.schema.createIndex('file_triage_cluster_idx').on('file_triage').column('cluster_id').execute();
+      await db.schema.createIndex('file_triage_ws_cluster_idx').on('file_triage').column('workspace_cluster_id').execute();
     },
     async down(db: AnyDb) {
       for (const t of ['file_triage', 'file_match', 'hash_set_entry', 'hash_set']) await db.schema.dropTable(t).ifExists().execute();

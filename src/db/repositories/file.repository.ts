@@ -284,6 +284,7 @@ export class FileRepository {
         'video_info.file_id as v_file_id', 'video_info.duration_sec as v_duration_sec', 'video_info.codec as v_codec',
         'video_info.container as v_container', 'video_info.width as v_width', 'video_info.height as v_height',
         'video_info.frame_rate as v_frame_rate', 'video_info.frames_hashed as v_frames_hashed', 'video_info.error as v_error',
+        'file_triage.workspace_cluster_id as t_workspace_cluster_id', 'file_triage.workspace_cluster_cases as t_workspace_cluster_cases',
         'thumbnail.kind as h_kind', 'thumbnail.width as h_width', 'thumbnail.height as h_height', 'thumbnail.safe_path as h_safe_path',
       ])
       .where('evidence.case_id', '=', caseId);
@@ -307,7 +308,8 @@ export class FileRepository {
       const triage = r.t_status !== null && r.t_status !== undefined
         ? {
             status: r.t_status, ignorable: Number(r.t_ignorable), category: r.t_category, category_profile: r.t_category_profile,
-            baseline: Number(r.t_baseline), cluster_id: r.t_cluster_id, cluster_size: r.t_cluster_size, priority: r.t_priority,
+            baseline: Number(r.t_baseline), cluster_id: r.t_cluster_id, cluster_size: r.t_cluster_size,
+            workspace_cluster_id: r.t_workspace_cluster_id, workspace_cluster_cases: r.t_workspace_cluster_cases, priority: r.t_priority,
             priority_reasons: r.t_priority_reasons,
           }
         : null;

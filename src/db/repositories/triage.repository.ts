@@ -31,6 +31,7 @@ export interface PriorityFactsRow {
   mime_type: string | null;
   status: string | null;
   cluster_size: number | null;
+  workspace_cluster_cases: number | null;
   make: string | null;
   model: string | null;
   body_serial: string | null;
@@ -73,13 +74,14 @@ export class TriageRepository {
     const matches = verdicts.flatMap((v) => v.matches.map((m) => ({ ...m, file_id: v.fileId })));
     const triage = verdicts.map((v) => ({
       file_id: v.fileId, status: v.status, ignorable: v.ignorable ? 1 : 0, category: v.category, category_profile: v.categoryProfile,
-      baseline: v.baseline ? 1 : 0, cluster_id: null, cluster_size: null, priority: null, priority_reasons: null, updated_at: now,
+      baseline: v.baseline ? 1 : 0, cluster_id: null, cluster_size: null, workspace_cluster_id: null, workspace_cluster_cases: null,
+      priority: null, priority_reasons: null, updated_at: now,
     }));
     const stages = ids.map((id) => ({ file_id: id, stage: 'match', status: 'done', attempts: 1, error: null, updated_at: now }));
     await this.h.db.transaction().execute(async (tx) => {
       for (const chunk of chunkForEngine(this.h.caps, ids, 1)) await tx.deleteFrom('file_match').where('file_id', 'in', chunk).execute();
       for (const chunk of chunkForEngine(this.h.caps, matches, 8)) await tx.insertInto('file_match').values(chunk).execute();
-      for (const chunk of chunkForEngine(this.h.caps, triage, 12)) {
+      for (const chunk of chunkForEngine(this.h.caps, triage, 14)) {
         await tx
           .insertInto('file_triage')
           .values(chunk)
@@ -160,6 +162,41 @@ export class TriageRepository {
       .execute();
   }
 
+  /** Usable PDQ hashes of unknown files of every case, with their case, keyset-paged by file id. */
+  async workspaceClusterInputsPage(afterId: string, limit: number): Promise<{ id: string; hash: string; case_id: string }[]> {
+    return this.h.db
+      .selectFrom('perceptual_hash')
+      .innerJoin('file', 'file.id', 'perceptual_hash.file_id')
+      .innerJoin('evidence', 'evidence.id', 'file.evidence_id')
+      .innerJoin('file_triage', 'file_triage.file_id', 'file.id')
+      .select(['file.id as id', 'perceptual_hash.hash as hash', 'evidence.case_id as case_id'])
+      .where('file_triage.status', '=', 'unknown')
+      .where('perceptual_hash.algorithm', '=', 'pdq')
+      .where('perceptual_hash.usable', '=', 1)
+      .where('file.id', '>', afterId)
+      .orderBy('file.id')
+      .limit(limit)
+      .execute();
+  }
+
+  /** Clear every workspace cluster, then set the given ones. */
+  async saveWorkspaceClusters(assignments: readonly { fileId: string; clusterId: string; cases: number }[]): Promise<void> {
+    await this.h.db.transaction().execute(async (tx) => {
+      await tx.updateTable('file_triage').set({ workspace_cluster_id: null, workspace_cluster_cases: null }).where('workspace_cluster_id', 'is not', null).execute();
+      const byCluster = new Map<string, { cases: number; ids: string[] }>();
+      for (const a of assignments) {
+        const c = byCluster.get(a.clusterId) ?? { cases: a.cases, ids: [] };
+        c.ids.push(a.fileId);
+        byCluster.set(a.clusterId, c);
+      }
+      for (const [clusterId, c] of byCluster) {
+        for (const chunk of chunkForEngine(this.h.caps, c.ids, 1)) {
+          await tx.updateTable('file_triage').set({ workspace_cluster_id: clusterId, workspace_cluster_cases: c.cases }).where('file_id', 'in', chunk).execute();
+        }
+      }
+    });
+  }
+
   /** Clear the case's clusters, then set the given ones (cluster id and member count per file). */
   async saveClusters(caseId: string, assignments: readonly { fileId: string; clusterId: string; size: number }[]): Promise<void> {
     await this.h.db.transaction().execute(async (tx) => {
@@ -192,6 +229,7 @@ export class TriageRepository {
       .leftJoin('media_metadata', 'media_metadata.file_id', 'file.id')
       .select([
         'file.id as id', 'file.mime_type as mime_type', 'file_triage.status as status', 'file_triage.cluster_size as cluster_size',
+        'file_triage.workspace_cluster_cases as workspace_cluster_cases',
         'media_metadata.make as make', 'media_metadata.model as model', 'media_metadata.body_serial as body_serial',
         'media_metadata.software as software', 'media_metadata.date_time_original as date_time_original',
         'media_metadata.gps_lat as gps_lat', 'media_metadata.gps_lon as gps_lon',
