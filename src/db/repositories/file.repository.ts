@@ -4,6 +4,7 @@ import { fileId } from '../../util/ids.js';
 import { nowIso } from '../../util/time.js';
 import type { DatabaseHandle } from '../connection.js';
 import { chunkForEngine } from '../engine.js';
+import { upsertStages } from './stage-writes.js';
 import type { Database, FileRow, FileTriageRow, MediaMetadataRow, NewFile, NewMediaMetadata, NewThumbnail, NewVideoFrame, NewVideoInfo, ThumbnailRow, VideoInfoRow } from '../schema.js';
 import { thumbnailRelPaths } from '../../domain/thumbnail-paths.js';
 
@@ -241,20 +242,7 @@ export class FileRepository {
           .execute();
       }
       for (const chunk of chunkForEngine(this.h.caps, frames, 5)) await tx.insertInto('video_frame').values(chunk).execute();
-      for (const chunk of chunkForEngine(this.h.caps, stages, 6)) {
-        await tx
-          .insertInto('file_stage')
-          .values(chunk)
-          .onConflict((oc) =>
-            oc.columns(['file_id', 'stage']).doUpdateSet((eb) => ({
-              status: eb.ref('excluded.status'),
-              error: eb.ref('excluded.error'),
-              updated_at: eb.ref('excluded.updated_at'),
-              attempts: eb(eb.ref('file_stage.attempts'), '+', 1),
-            })),
-          )
-          .execute();
-      }
+      await upsertStages(tx, this.h.caps, stages);
     });
   }
 

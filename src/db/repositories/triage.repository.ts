@@ -1,7 +1,9 @@
 import { nowIso } from '../../util/time.js';
 import type { DatabaseHandle } from '../connection.js';
-import { chunkForEngine } from '../engine.js';
-import type { FileMatchRow } from '../schema.js';
+import type { Kysely, Updateable } from 'kysely';
+import { chunkForEngine, type EngineCapabilities } from '../engine.js';
+import { upsertStages } from './stage-writes.js';
+import type { Database, FileMatchRow, FileTriageTable } from '../schema.js';
 
 /** What the matcher needs of one file. */
 export interface MatchInputRow {
@@ -93,18 +95,7 @@ export class TriageRepository {
           )
           .execute();
       }
-      for (const chunk of chunkForEngine(this.h.caps, stages, 6)) {
-        await tx
-          .insertInto('file_stage')
-          .values(chunk)
-          .onConflict((oc) =>
-            oc.columns(['file_id', 'stage']).doUpdateSet((eb) => ({
-              status: eb.ref('excluded.status'), error: eb.ref('excluded.error'), updated_at: eb.ref('excluded.updated_at'),
-              attempts: eb(eb.ref('file_stage.attempts'), '+', 1),
-            })),
-          )
-          .execute();
-      }
+      await upsertStages(tx, this.h.caps, stages);
     });
   }
 
@@ -183,17 +174,7 @@ export class TriageRepository {
   async saveWorkspaceClusters(assignments: readonly { fileId: string; clusterId: string; cases: number }[]): Promise<void> {
     await this.h.db.transaction().execute(async (tx) => {
       await tx.updateTable('file_triage').set({ workspace_cluster_id: null, workspace_cluster_cases: null }).where('workspace_cluster_id', 'is not', null).execute();
-      const byCluster = new Map<string, { cases: number; ids: string[] }>();
-      for (const a of assignments) {
-        const c = byCluster.get(a.clusterId) ?? { cases: a.cases, ids: [] };
-        c.ids.push(a.fileId);
-        byCluster.set(a.clusterId, c);
-      }
-      for (const [clusterId, c] of byCluster) {
-        for (const chunk of chunkForEngine(this.h.caps, c.ids, 1)) {
-          await tx.updateTable('file_triage').set({ workspace_cluster_id: clusterId, workspace_cluster_cases: c.cases }).where('file_id', 'in', chunk).execute();
-        }
-      }
+      await updateByCluster(tx, this.h.caps, assignments, (a) => ({ workspace_cluster_id: a.clusterId, workspace_cluster_cases: a.cases }));
     });
   }
 
@@ -205,18 +186,7 @@ export class TriageRepository {
         .set({ cluster_id: null, cluster_size: null })
         .where('file_id', 'in', (eb) => eb.selectFrom('file').innerJoin('evidence', 'evidence.id', 'file.evidence_id').select('file.id').where('evidence.case_id', '=', caseId))
         .execute();
-      // Grouped by cluster so that one UPDATE per cluster sets all its members.
-      const byCluster = new Map<string, { size: number; ids: string[] }>();
-      for (const a of assignments) {
-        const c = byCluster.get(a.clusterId) ?? { size: a.size, ids: [] };
-        c.ids.push(a.fileId);
-        byCluster.set(a.clusterId, c);
-      }
-      for (const [clusterId, c] of byCluster) {
-        for (const chunk of chunkForEngine(this.h.caps, c.ids, 1)) {
-          await tx.updateTable('file_triage').set({ cluster_id: clusterId, cluster_size: c.size }).where('file_id', 'in', chunk).execute();
-        }
-      }
+      await updateByCluster(tx, this.h.caps, assignments, (a) => ({ cluster_id: a.clusterId, cluster_size: a.size }));
     });
   }
 
@@ -276,5 +246,25 @@ export class TriageRepository {
       .orderBy('file_triage.category')
       .execute();
     return rows.map((r) => ({ status: r.status, category: r.category, n: Number(r.n) }));
+  }
+}
+
+/** Set the cluster columns of every member, one UPDATE per cluster (all members of a cluster get the same values). */
+async function updateByCluster<A extends { fileId: string; clusterId: string }>(
+  tx: Kysely<Database>,
+  caps: EngineCapabilities,
+  assignments: readonly A[],
+  values: (first: A) => Updateable<FileTriageTable>,
+): Promise<void> {
+  const byCluster = new Map<string, { first: A; ids: string[] }>();
+  for (const a of assignments) {
+    const c = byCluster.get(a.clusterId) ?? { first: a, ids: [] };
+    c.ids.push(a.fileId);
+    byCluster.set(a.clusterId, c);
+  }
+  for (const c of byCluster.values()) {
+    for (const chunk of chunkForEngine(caps, c.ids, 1)) {
+      await tx.updateTable('file_triage').set(values(c.first)).where('file_id', 'in', chunk).execute();
+    }
   }
 }
