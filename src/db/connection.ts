@@ -15,6 +15,8 @@ export interface DatabaseHandle {
   readonly caps: EngineCapabilities;
   /** Where the data lives, for messages (file path or URL without password). */
   readonly location: string;
+  /** PostgreSQL schema the workspace lives in (`?schema=`), null for the default search path and for SQLite. */
+  readonly schema: string | null;
   close(): Promise<void>;
 }
 
@@ -46,7 +48,7 @@ function openSqlite(file: string): DatabaseHandle {
   // thrash a small cache (1 M-entry import: see docs/benchmarks.md).
   native.pragma('cache_size = -131072');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }) });
-  return { db, caps: SQLITE, location: file, close: () => db.destroy() };
+  return { db, caps: SQLITE, location: file, schema: null, close: () => db.destroy() };
 }
 
 async function openPostgres(url: string): Promise<DatabaseHandle> {
@@ -73,7 +75,7 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
     throw new DatabaseConfigError(`cannot connect to PostgreSQL at ${redact(parsed)}: ${(err as Error).message}`);
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, caps: POSTGRES, location: redact(parsed) + (schema ? ` (schema ${schema})` : ''), close: () => db.destroy() };
+  return { db, caps: POSTGRES, location: redact(parsed) + (schema ? ` (schema ${schema})` : ''), schema, close: () => db.destroy() };
 }
 
 function redact(u: URL): string {
@@ -87,7 +89,13 @@ function redact(u: URL): string {
  * single writer plus busy_timeout serialises them.
  */
 async function migrate(handle: DatabaseHandle): Promise<void> {
-  const migrator = new Migrator({ db: handle.db, provider: migrationProvider(handle.caps) });
+  // The migration bookkeeping tables live in the workspace's own schema: without this, Kysely's existence check finds
+  // another schema's `kysely_migration_lock` on a shared server and then fails to use it from this search path.
+  const migrator = new Migrator({
+    db: handle.db,
+    provider: migrationProvider(handle.caps),
+    ...(handle.schema ? { migrationTableSchema: handle.schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
