@@ -6,6 +6,9 @@ import { registerHashSetCommands } from './commands/hashset.js';
 import { registerMatchCommand } from './commands/match.js';
 import { registerPdqCommand } from './commands/pdq.js';
 import { registerScanCommand } from './commands/scan.js';
+import { registerServeCommand } from './commands/serve.js';
+import { registerUserCommands } from './commands/user.js';
+import { registerAuditCommands } from './commands/audit.js';
 import { runAction } from './run-action.js';
 import { VERSION } from './version.js';
 
@@ -23,5 +26,8 @@ registerHashSetCommands(program);
 registerMatchCommand(program);
 registerDemoCommand(program);
 registerPdqCommand(program);
+registerServeCommand(program);
+registerUserCommands(program);
+registerAuditCommands(program);
 
 void runAction(() => program.parseAsync(process.argv));

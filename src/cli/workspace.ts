@@ -19,6 +19,16 @@ import { MatchIndexStore } from '../adapters/match-index-store.js';
 import { ThumbnailStore } from '../adapters/thumbnail-store.js';
 import { nearDuplicateClusterers } from '../adapters/pdq-clusterer.js';
 import { inspectSource, walkSource } from '../sources/source-walker.js';
+import { AuditRepository } from '../db/repositories/audit.repository.js';
+import { CategorisationRepository } from '../db/repositories/categorisation.repository.js';
+import { ReviewRepository } from '../db/repositories/review.repository.js';
+import { SessionRepository } from '../db/repositories/session.repository.js';
+import { UserRepository } from '../db/repositories/user.repository.js';
+import { AuditService } from '../services/audit.service.js';
+import { AuthService } from '../services/auth.service.js';
+import { CategorisationService } from '../services/categorisation.service.js';
+import { ReviewService } from '../services/review.service.js';
+import { UserService } from '../services/user.service.js';
 
 export interface GlobalOptions {
   workspace?: string;
@@ -68,6 +78,27 @@ export class Workspace {
 
   get matcher(): MatchService {
     return new MatchService(this.cases, this.repos.triage, new MatchIndexStore(this.dir, this.repos.hashSets), nearDuplicateClusterers);
+  }
+
+  // Review server (issue 6): users, sessions, audit chain, review and categorisation services.
+  get audit(): AuditService {
+    return new AuditService(new AuditRepository(this.handle));
+  }
+
+  get users(): UserService {
+    return new UserService(new UserRepository(this.handle), this.repos.cases, this.audit);
+  }
+
+  get auth(): AuthService {
+    return new AuthService(new UserRepository(this.handle), new SessionRepository(this.handle), this.audit);
+  }
+
+  get review(): ReviewService {
+    return new ReviewService(new ReviewRepository(this.handle), new UserRepository(this.handle), this.users, this.audit);
+  }
+
+  get categorisation(): CategorisationService {
+    return new CategorisationService(new CategorisationRepository(this.handle), new ReviewRepository(this.handle), this.audit);
   }
 
   get exporter(): ExportService {

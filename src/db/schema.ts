@@ -236,3 +236,138 @@ export type NewVideoInfo = Insertable<VideoInfoTable>;
 export type NewVideoFrame = Insertable<VideoFrameTable>;
 export type ThumbnailRow = Selectable<ThumbnailTable>;
 export type VideoInfoRow = Selectable<VideoInfoTable>;
+
+// ---- Review server and hotline desk (issue 6/7): users, sessions, audit chain, exposure, categories ----
+// Declared as a second `Database` interface so that the declarations merge (appending keeps edits conflict-free).
+
+export interface AppUserTable {
+  id: string;
+  name: string;
+  /** admin | investigator | reviewer | no-view */
+  role: string;
+  /** scrypt$N$r$p$salt$key (base64). */
+  password_hash: string;
+  disabled: number;
+  created_at: string;
+  created_by: string | null;
+}
+
+export interface UserSessionTable {
+  /** SHA-256 (hex) of the cookie token: a database dump does not yield live sessions. */
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  ip: string | null;
+}
+
+export interface CaseMemberTable {
+  case_id: string;
+  user_id: string;
+  added_at: string;
+  added_by: string | null;
+}
+
+export interface AuditLogTable {
+  seq: BigIntCol;
+  at: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  case_id: string | null;
+  file_id: string | null;
+  ip: string | null;
+  /** Canonical JSON (sorted keys). */
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  seq: BigIntCol;
+  hash: string;
+  updated_at: string;
+}
+
+export interface ExposureDayTable {
+  user_id: string;
+  /** UTC date YYYY-MM-DD. */
+  day: string;
+  reveals: number;
+  revealed_seconds: number;
+}
+
+export interface ServerSettingTable {
+  key: string;
+  /** JSON. */
+  value: string;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface FileCategoryTable {
+  case_id: string;
+  md5: Buffer;
+  category: string;
+  profile: string;
+  set_by: string;
+  set_at: string;
+}
+
+export interface CategoryActionTable {
+  id: string;
+  case_id: string;
+  user_id: string;
+  at: string;
+  /** items | cluster */
+  scope: string;
+  category: string | null;
+  undone_at: string | null;
+  undone_by: string | null;
+}
+
+export interface CategoryChangeTable {
+  action_id: string;
+  md5: Buffer;
+  before_category: string | null;
+  after_category: string | null;
+}
+
+export interface ItemNoteTable {
+  id: string;
+  case_id: string;
+  file_id: string;
+  user_id: string;
+  at: string;
+  text: string;
+}
+
+export interface ItemTagTable {
+  case_id: string;
+  file_id: string;
+  tag: string;
+  added_by: string;
+  added_at: string;
+}
+
+export interface Database {
+  app_user: AppUserTable;
+  user_session: UserSessionTable;
+  case_member: CaseMemberTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
+  exposure_day: ExposureDayTable;
+  server_setting: ServerSettingTable;
+  file_category: FileCategoryTable;
+  category_action: CategoryActionTable;
+  category_change: CategoryChangeTable;
+  item_note: ItemNoteTable;
+  item_tag: ItemTagTable;
+}
+
+export type AppUserRow = Selectable<AppUserTable>;
+export type UserSessionRow = Selectable<UserSessionTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;

@@ -4,6 +4,7 @@ import { initialSchema } from './0001-initial-schema.js';
 import { perceptualHash } from './0002-perceptual-hash.js';
 import { hashSetsAndMatches } from './0003-hash-sets-and-matches.js';
 import { videoAndThumbnails } from './0004-video-and-thumbnails.js';
+import { usersAuditReview } from './0006-users-audit-review.js';
 
 /**
  * Migrations are ordered by name and shared by both engines. They receive the engine's capabilities to pick
@@ -17,6 +18,7 @@ export function migrationProvider(caps: EngineCapabilities): MigrationProvider {
         '0002-perceptual-hash': perceptualHash(caps),
         '0003-hash-sets-and-matches': hashSetsAndMatches(caps),
         '0004-video-and-thumbnails': videoAndThumbnails(caps),
+        '0006-users-audit-review': usersAuditReview(caps),
       };
     },
   };

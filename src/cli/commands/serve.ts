@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { buildServer } from '../../http/server.js';
+import { LoginThrottle } from '../../http/login-throttle.js';
+import { UserError } from '../../services/errors.js';
+import { Workspace, type GlobalOptions } from '../workspace.js';
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the review API for this workspace (log in with an account from: winnow user add NAME --role admin)')
+    .option('--port <n>', 'TCP port', '8080')
+    .option('--host <addr>', 'address to listen on (127.0.0.1: this machine only)', '127.0.0.1')
+    .option('--secure-cookies', 'mark cookies Secure (when served behind HTTPS)')
+    .option('--log', 'log every request')
+    .action(async (opts: { port: string; host: string; secureCookies?: boolean; log?: boolean }, cmd: Command) => {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`invalid --port "${opts.port}"`);
+      const ws = await Workspace.open(cmd.optsWithGlobals<GlobalOptions>());
+      const { app } = await buildServer({
+        auth: ws.auth, users: ws.users, review: ws.review, categorisation: ws.categorisation, audit: ws.audit,
+        workspaceDir: ws.dir, throttle: new LoginThrottle(), secureCookies: !!opts.secureCookies,
+      }, { logger: !!opts.log });
+      const address = await app.listen({ port, host: opts.host });
+      if ((await ws.users.list()).length === 0) process.stderr.write('winnow: no accounts yet: create one with  winnow user add NAME --role admin\n');
+      process.stdout.write(`winnow review server on ${address} (workspace ${ws.dir}, database ${ws.handle.location})\n`);
+      const stop = async () => {
+        await app.close();
+        await ws.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+    });
+}

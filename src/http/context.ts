@@ -1,0 +1,40 @@
+/**
+ * What the HTTP layer needs from the domain, and the Fastify type extensions shared by plugins and routes.
+ */
+import type { AuditService } from '../services/audit.service.js';
+import type { AuthService, Authenticated } from '../services/auth.service.js';
+import type { CategorisationService } from '../services/categorisation.service.js';
+import type { ReviewService } from '../services/review.service.js';
+import type { UserService } from '../services/user.service.js';
+import type { LoginThrottle } from './login-throttle.js';
+
+export interface ServerDeps {
+  auth: AuthService;
+  users: UserService;
+  review: ReviewService;
+  categorisation: CategorisationService;
+  audit: AuditService;
+  /** Where thumbnails live (<workspace>/thumbnails/...). */
+  workspaceDir: string;
+  throttle: LoginThrottle;
+  /** Set the Secure flag on cookies (serve behind TLS). */
+  secureCookies: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Reachable without a session (login, health). */
+    public?: boolean;
+    /** Returns image bytes: the media guard refuses it to roles without view-media. */
+    media?: boolean;
+  }
+  interface FastifyRequest {
+    auth: Authenticated | null;
+  }
+}
+
+export const SESSION_COOKIE = 'winnow_session';
+export const CSRF_COOKIE = 'winnow_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
+export const idParam = { type: 'string', pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' } as const;
