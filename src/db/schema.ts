@@ -371,3 +371,55 @@ export interface Database {
 export type AppUserRow = Selectable<AppUserTable>;
 export type UserSessionRow = Selectable<UserSessionTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
+
+// --- Disk images (migration 0005, issue 5): appended by declaration merging so that other additions stay untouched.
+
+export interface EvidenceTable {
+  /** raw | split-raw | ewf | vhd | vmdk | aff | iso9660; null for folders and files. */
+  image_format: string | null;
+  /** JSON array of the image's segment files. */
+  image_segments: string | null;
+  /** JSON object: E01 acquisition metadata (examiner, case number, acquisition date …) and the partition scheme. */
+  acquisition: string | null;
+  /** verified | mismatch | computed | failed; null until verified. */
+  verify_status: string | null;
+  stored_md5: string | null;
+  stored_sha1: string | null;
+  computed_md5: string | null;
+  computed_sha1: string | null;
+  verify_detail: string | null;
+  verified_at: string | null;
+}
+
+export interface FileTable {
+  /** Volume of a disk image the file came from (`p1` …, '' for a bare file system); null elsewhere. */
+  volume: string | null;
+  /** TSK metadata address (inode / MFT entry, `32-128-6` for an NTFS stream). */
+  fs_addr: string | null;
+  /** 1 when the file's name was deleted (content recovered by TSK; see recovery_note). */
+  deleted: import('kysely').Generated<number>;
+  recovery_note: string | null;
+}
+
+export interface DiskVolumeTable {
+  evidence_id: string;
+  idx: number;
+  label: string;
+  slot: string | null;
+  start_sector: BigIntCol;
+  length_sectors: BigIntCol | null;
+  sector_size: number;
+  description: string;
+  scheme: string | null;
+  fs_type: string | null;
+  /** scanned | skipped (unallocated space, tables) | failed */
+  status: string;
+  note: string | null;
+}
+
+export interface Database {
+  disk_volume: DiskVolumeTable;
+}
+
+export type DiskVolumeRow = Selectable<DiskVolumeTable>;
+export type NewDiskVolume = Insertable<DiskVolumeTable>;

@@ -14,6 +14,7 @@ import { ArchiveError, type ArchiveInput, type ArchiveMember } from '../sources/
 import { zipDeclaredTotal } from '../sources/archive/zip-reader.js';
 import { describeFsError } from '../sources/folder-walker.js';
 import { isoOrNull } from '../util/time.js';
+import { openFileContent, type ImageFileRef } from '../adapters/sleuthkit/sleuthkit.js';
 
 export interface MetadataReader {
   read(path: string): Promise<MediaInfo>;
@@ -26,6 +27,8 @@ export interface DiskFileJob {
   depth: number;
   size: number | null;
   times: ProcessedEntry['times'];
+  /** A file inside a disk image: its content is streamed from icat, not read from absPath. */
+  image?: ImageFileRef;
 }
 
 const HEAD_SIZE = 64 * 1024;
@@ -81,6 +84,7 @@ export class EntryProcessor {
   ) {}
 
   async processDiskFile(job: DiskFileJob, emit: (members: ProcessedEntry[]) => void): Promise<ProcessedEntry> {
+    if (job.image) return this.processImageFile(job, job.image, emit);
     const entry = baseEntry(job.relPath, null, job.depth, job.size, job.times);
     let fh: FileHandle;
     try {
@@ -135,6 +139,73 @@ export class EntryProcessor {
     } else {
       markUnsupported(entry);
     }
+    return entry;
+  }
+
+  /**
+   * A file inside a disk image: its content streamed from icat (deleted files recovered with icat -r) into the same
+   * digests, type detection, picture/video stages and archive opening as an archive member — held in memory up to
+   * the in-memory limit for the stages that need the bytes, never written to disk except as the private scratch
+   * copy ExifTool/ffmpeg read. Large files still get their digests split with a helper thread (fileDigest).
+   */
+  private async processImageFile(job: DiskFileJob, ref: ImageFileRef, emit: (members: ProcessedEntry[]) => void): Promise<ProcessedEntry> {
+    const entry = baseEntry(job.relPath, null, job.depth, job.size, job.times);
+    const name = job.relPath.slice(job.relPath.lastIndexOf('/') + 1);
+    const digest = fileDigest(job);
+    const keep: Buffer[] = [];
+    let kept = 0;
+    let keeping = true;
+    let head: Buffer = Buffer.alloc(0);
+    const tail = new Tail();
+    let buf: Buffer | null = null;
+    let fill = 0;
+    let stream: Readable | null = null;
+    try {
+      stream = openFileContent(ref);
+      for await (const c of stream) {
+        const chunk = c as Buffer;
+        if (head.length < HEAD_SIZE) head = Buffer.concat([head, chunk.subarray(0, HEAD_SIZE - head.length)]);
+        tail.push(chunk);
+        if (keeping) {
+          kept += chunk.length;
+          if (kept > this.limits.maxInMemoryBytes) {
+            keeping = false;
+            keep.length = 0;
+          } else keep.push(chunk);
+        }
+        // icat's pipe chunks (64 KiB) are gathered into the digest's large read buffers (fewer, larger updates).
+        for (let off = 0; off < chunk.length; ) {
+          buf ??= await digest.buffer();
+          const n = chunk.copy(buf, fill, off);
+          fill += n;
+          off += n;
+          if (fill === buf.length) {
+            digest.update(buf);
+            buf = null;
+            fill = 0;
+          }
+        }
+      }
+      if (buf && fill > 0) digest.update(buf.subarray(0, fill));
+      entry.digests = await digest.digest();
+    } catch (err) {
+      stream?.destroy();
+      entry.size = digest.bytes;
+      entry.error = `cannot read the file from the disk image: ${(err as Error).message}`;
+      entry.errorCode = 'EIMAGE_READ';
+      entry.stages.digest = 'failed';
+      return entry;
+    }
+    entry.size = digest.bytes;
+    entry.stages.digest = 'done';
+    if (job.size !== null && digest.bytes !== job.size) {
+      entry.error = `The Sleuth Kit recovered ${digest.bytes} of the ${job.size} bytes the file system records`;
+      entry.errorCode = 'WSHORT_READ';
+    }
+    entry.type = await detectContentType(head, name);
+    flagTruncated(entry, tail);
+    const content = keeping ? Buffer.concat(keep) : null;
+    await this.examineContent(entry, content, this.newBudget(digest.bytes), emit);
     return entry;
   }
 
@@ -306,7 +377,13 @@ export class EntryProcessor {
     entry.type = await detectContentType(head, name);
     flagTruncated(entry, tail);
     const content = keeping ? Buffer.concat(keep) : null;
+    await this.examineContent(entry, content, budget, emit);
+    return entry;
+  }
 
+  /** After hashing: picture/video stages and archive opening, from the bytes held in memory (null: too large). */
+  private async examineContent(entry: ProcessedEntry, content: Buffer | null, budget: Budget, emit: (members: ProcessedEntry[]) => void): Promise<void> {
+    if (!entry.type) return;
     if (isImageMime(entry.type.mime)) {
       if (content) {
         await this.readMetadataOfBytes(entry, content);
@@ -334,9 +411,8 @@ export class EntryProcessor {
       entry.stages.extract = 'skipped';
     } else {
       await this.openArchive(entry, { kind: 'buffer', buffer: content }, opener, budget, emit);
-      if (entry.archiveStatus?.startsWith('refused')) throw new BombError(entry.archiveStatus);
+      if (entry.parentPath !== null && entry.archiveStatus?.startsWith('refused')) throw new BombError(entry.archiveStatus);
     }
-    return entry;
   }
 
   /** ExifTool reads files: the member's bytes go to a randomly named file in the workspace scratch folder. */

@@ -15,6 +15,11 @@ export interface ScanProgress {
   skippedAlreadyDone: number;
   errors: number;
   startedAt: number;
+  /**
+   * Disk-image sources: the image's format, size in bytes (all segments) and file systems listed. Progress through
+   * the image is reported in its files' bytes (topLevelBytesDone of discoveredBytes), which is what is read.
+   */
+  image?: { format: string; bytes: number; volumes: number };
 }
 
 export interface ProgressSink {

@@ -1,9 +1,10 @@
 import type { EvidenceRepository } from '../db/repositories/evidence.repository.js';
 import type { DiscoveredFile, FileRepository } from '../db/repositories/file.repository.js';
 import type { EvidenceRow } from '../db/schema.js';
-import type { ProcessedEntry } from '../domain/entry.js';
+import { failedEntry, type ProcessedEntry } from '../domain/entry.js';
 import type { DiskFileJob } from '../pipeline/entry-processor.js';
 import type { WalkEntry } from '../sources/folder-walker.js';
+import type { SourceInfo, SourceKind } from '../sources/source-walker.js';
 import { newId } from '../util/ids.js';
 import { nowIso } from '../util/time.js';
 import type { CaseService } from './case.service.js';
@@ -17,9 +18,9 @@ export interface ScanPorts {
   files: FileRepository;
   /** Stores the review thumbnails workers made (in the workspace), before their rows are written. */
   thumbnails: { save(evidenceId: string, entries: readonly ProcessedEntry[]): void };
-  /** Is the source a folder or a file (throws with a clear message if it cannot be read). */
-  inspectSource(absPath: string): Promise<{ kind: 'folder' | 'file'; size: number | null }>;
-  walk(absPath: string, kind: 'folder' | 'file'): AsyncIterable<WalkEntry>;
+  /** Is the source a folder, a disk image or a file (throws with a clear message if it cannot be read). */
+  inspectSource(absPath: string): Promise<SourceInfo>;
+  walk(absPath: string, kind: SourceKind, info?: SourceInfo): AsyncIterable<WalkEntry>;
   process: {
     submit(job: DiskFileJob, onMembers: (entries: ProcessedEntry[]) => void): Promise<ProcessedEntry>;
     waitForBacklog(n: number): Promise<void>;
@@ -34,12 +35,21 @@ export interface ScanOptions {
   retryFailed?: boolean;
   /** Files listed per database batch. */
   batchSize?: number;
+  /** Disk images: recompute the image hash and compare with the stored one (default true). */
+  verify?: boolean;
 }
 
 export interface ScanResult {
   evidence: EvidenceRow[];
   progress: ScanProgress[];
+  /** Things the examiner must see (image hash mismatch, verification failure), one line each. */
+  warnings: string[];
 }
+
+/** The caveat recorded on every deleted file recovered from a disk image. */
+export const RECOVERY_NOTE =
+  'deleted: content recovered by The Sleuth Kit from the blocks the file last used, which may since have been reused; ' +
+  'fragmented deleted FAT files are recovered as if contiguous (naive recovery), so their hashes may not be those of the original';
 
 const WRITE_BATCH = 500;
 
@@ -53,18 +63,18 @@ export class ScanService {
 
   async scan(caseName: string, sources: readonly { abs: string; given: string }[], opts: ScanOptions, progress: ProgressSink): Promise<ScanResult> {
     const theCase = await this.ports.cases.get(caseName);
-    const result: ScanResult = { evidence: [], progress: [] };
+    const result: ScanResult = { evidence: [], progress: [], warnings: [] };
     for (const src of sources) {
-      const p = await this.scanOne(theCase.id, src, opts, progress);
+      const p = await this.scanOne(theCase.id, src, opts, progress, result.warnings);
       result.progress.push(p.progress);
       result.evidence.push(p.evidence);
     }
     return result;
   }
 
-  private async scanOne(caseId: string, src: { abs: string; given: string }, opts: ScanOptions, sink: ProgressSink) {
+  private async scanOne(caseId: string, src: { abs: string; given: string }, opts: ScanOptions, sink: ProgressSink, warnings: string[]) {
     const { evidence: evRepo, files } = this.ports;
-    let info: { kind: 'folder' | 'file'; size: number | null };
+    let info: SourceInfo;
     try {
       info = await this.ports.inspectSource(src.abs);
     } catch (err) {
@@ -81,11 +91,30 @@ export class ScanService {
       ev = (await evRepo.findBySource(caseId, src.abs))!;
     }
     const evidenceId = ev.id;
+    if (info.imageError) {
+      // A disk image that cannot be read is a recorded failure of the evidence item, and the scan stops with why.
+      await evRepo.update(evidenceId, { status: 'failed', kind: 'disk-image', error: info.imageError.message, started_at: ev.started_at ?? nowIso(), finished_at: nowIso() });
+      throw new UserError(`cannot scan ${src.given}: ${info.imageError.message}`);
+    }
     await evRepo.update(evidenceId, { status: 'processing', started_at: ev.started_at ?? nowIso(), finished_at: null });
+    const image = info.image;
+    if (image) {
+      const { layout } = image;
+      await evRepo.update(evidenceId, {
+        kind: 'disk-image', image_format: image.image.format, image_segments: JSON.stringify(image.image.segments),
+        acquisition: JSON.stringify({ scheme: layout.scheme, sectorSize: layout.sectorSize, ewf: image.acquisition }),
+        stored_md5: image.acquisition?.storedMd5 ?? null, stored_sha1: image.acquisition?.storedSha1 ?? null,
+      });
+      await evRepo.saveVolumes(evidenceId, layout.volumes.map((v, idx) => ({
+        evidence_id: evidenceId, idx, label: v.label, slot: v.slot, start_sector: v.startSector, length_sectors: v.lengthSectors,
+        sector_size: layout.sectorSize, description: v.description, scheme: layout.scheme, fs_type: v.fsType, status: v.status, note: v.note,
+      })));
+    }
 
     const progress: ScanProgress = {
       source: src.given, discoveredFiles: 0, discoveredBytes: 0, walkDone: false, processedFiles: 0, processedBytes: 0,
       topLevelDone: 0, topLevelBytesDone: 0, skippedAlreadyDone: 0, errors: 0, startedAt: Date.now(),
+      ...(image ? { image: { format: image.image.format, bytes: image.image.segmentBytes, volumes: image.layout.volumes.filter((v) => v.status === 'scanned').length } } : {}),
     };
     const writer = new ResultWriter(files, this.ports.thumbnails, evidenceId);
     const account = (e: ProcessedEntry, topLevel: boolean) => {
@@ -111,7 +140,10 @@ export class ScanService {
 
     let batch: WalkEntry[] = [];
     const handleBatch = async () => {
-      const discovered: DiscoveredFile[] = batch.map((w) => ({ path: w.relPath, depth: w.depth, entryType: w.entryType, size: w.size, times: w.times }));
+      const discovered: DiscoveredFile[] = batch.map((w) => ({
+        path: w.relPath, depth: w.depth, entryType: w.entryType, size: w.size, times: w.times,
+        ...(w.image ? { image: { volume: w.image.volume, addr: w.image.addr, deleted: w.image.deleted, recoveryNote: w.image.deleted ? RECOVERY_NOTE : null } } : {}),
+      }));
       await files.recordDiscovered(evidenceId, discovered);
       const pending = await files.pendingPaths(evidenceId, batch.map((w) => w.relPath), 'digest', opts.retryFailed);
       for (const w of batch) {
@@ -128,8 +160,13 @@ export class ScanService {
           const entry = unreadableEntry(w);
           account(entry, true);
           writer.add([entry]);
+        } else if (w.entryType === 'directory') {
+          // directories of a disk image: part of the structure, no content to hash
+          const entry = directoryEntry(w);
+          account(entry, true);
+          writer.add([entry]);
         } else {
-          submit({ absPath: w.absPath, relPath: w.relPath, depth: w.depth, size: w.size, times: w.times });
+          submit({ absPath: w.absPath, relPath: w.relPath, depth: w.depth, size: w.size, times: w.times, ...(w.image ? { image: w.image.ref } : {}) });
         }
       }
       batch = [];
@@ -138,7 +175,7 @@ export class ScanService {
       sink.update(progress);
     };
 
-    for await (const w of this.ports.walk(src.abs, info.kind)) {
+    for await (const w of this.ports.walk(src.abs, info.kind, info)) {
       batch.push(w);
       if (batch.length >= (opts.batchSize ?? WRITE_BATCH)) await handleBatch();
     }
@@ -157,18 +194,65 @@ export class ScanService {
       for (const r of rows) {
         after = r.path;
         const abs = info.kind === 'folder' ? `${src.abs}/${r.path}` : src.abs;
-        submit({ absPath: abs, relPath: r.path, depth: r.depth, size: r.size === null ? null : Number(r.size), times: { mtime: r.mtime, atime: r.atime, ctime: r.ctime, birthtime: r.birthtime } });
+        const times = { mtime: r.mtime, atime: r.atime, ctime: r.ctime, birthtime: r.birthtime };
+        const job: DiskFileJob = { absPath: abs, relPath: r.path, depth: r.depth, size: r.size === null ? null : Number(r.size), times };
+        if (image) {
+          // A file of the image that this run's listing did not reach (listing failed part-way): its stored address.
+          const vol = image.layout.volumes.find((v) => v.status !== 'skipped' && v.label === r.volume);
+          if (!vol || r.fs_addr === null || r.entry_type !== 'file') {
+            const entry = failedEntry({ relPath: r.path, depth: r.depth, size: job.size, times }, 'listed by an earlier run but not by this one, and cannot be read without it', 'EIMAGE_LISTING');
+            account(entry, true);
+            writer.add([entry]);
+            continue;
+          }
+          job.image = { tskType: image.image.tskType, tskArgs: image.image.tskArgs, offsetSectors: vol.startSector, fsType: vol.fsType, addr: r.fs_addr, deleted: r.deleted === 1 };
+        }
+        submit(job);
       }
     }
     await this.ports.process.drain();
     await writer.flush();
+    let verification: Partial<EvidenceRow> = {};
+    if (image && opts.verify !== false) {
+      const current = await evRepo.findBySource(caseId, src.abs);
+      if (current?.verify_status && current.verify_status !== 'failed') {
+        verification = {}; // verified by an earlier run: the image is read-only evidence, its hash does not change
+      } else {
+        const v = await image.verify();
+        verification = {
+          verify_status: v.status, stored_md5: v.storedMd5 ?? image.acquisition?.storedMd5 ?? null, stored_sha1: v.storedSha1 ?? image.acquisition?.storedSha1 ?? null,
+          computed_md5: v.computedMd5, computed_sha1: v.computedSha1, verify_detail: v.detail, verified_at: nowIso(),
+        };
+      }
+      const status = verification.verify_status ?? current?.verify_status;
+      const detail = verification.verify_detail ?? current?.verify_detail;
+      if (status === 'mismatch') warnings.push(`IMAGE HASH MISMATCH for ${src.given}: ${detail}`);
+      else if (status === 'failed') warnings.push(`image verification FAILED for ${src.given}: ${detail}`);
+    }
+    const failedVolumes = image?.layout.volumes.filter((v) => v.status === 'failed') ?? [];
+    for (const v of failedVolumes) warnings.push(`${src.given}: volume ${v.label || '(bare)'} at sector ${v.startSector} (${v.description}) not scanned: ${v.note}`);
+    if (image) {
+      await evRepo.saveVolumes(evidenceId, image.layout.volumes.map((v, idx) => ({
+        evidence_id: evidenceId, idx, label: v.label, slot: v.slot, start_sector: v.startSector, length_sectors: v.lengthSectors,
+        sector_size: image.layout.sectorSize, description: v.description, scheme: image.layout.scheme, fs_type: v.fsType, status: v.status, note: v.note,
+      })));
+    }
     // a single-file source that yielded more than itself was an archive
-    const kind = info.kind === 'file' ? ((await files.summary([evidenceId])).files > 1 ? 'archive' : 'file') : 'folder';
-    const finished = { status: 'done', finished_at: nowIso(), kind, size: info.kind === 'file' ? info.size : progress.discoveredBytes, error: null };
+    const kind = info.kind === 'file' ? ((await files.summary([evidenceId])).files > 1 ? 'archive' : 'file') : info.kind;
+    const verifyProblem = verification.verify_status === 'mismatch' || verification.verify_status === 'failed' ? verification.verify_detail ?? null : null;
+    const finished = { status: 'done', finished_at: nowIso(), kind, size: info.kind === 'folder' ? progress.discoveredBytes : info.size, error: verifyProblem, ...verification, ...(image ? { image_format: image.image.format } : {}) };
     await evRepo.update(evidenceId, finished);
     sink.done(progress);
     return { evidence: { ...ev, ...finished }, progress };
   }
+}
+
+function directoryEntry(w: WalkEntry): ProcessedEntry {
+  return {
+    path: w.relPath, parentPath: null, entryType: 'directory', depth: w.depth, size: null, times: w.times,
+    digests: null, type: null, isArchive: false, archiveStatus: null, memberCount: null,
+    error: null, errorCode: null, media: null, stages: { digest: 'skipped' },
+  };
 }
 
 function unreadableEntry(w: WalkEntry): ProcessedEntry {

@@ -1,6 +1,7 @@
 import { lstat, opendir } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { basename, join } from 'node:path';
+import type { ImageFileRef } from '../adapters/sleuthkit/sleuthkit.js';
 import type { EntryTimes, EntryType } from '../domain/entry.js';
 import { isoOrNull } from '../util/time.js';
 
@@ -17,6 +18,20 @@ export interface WalkEntry {
   /** Set when the entry cannot be read (permission denied, special file, unreadable directory). */
   error: string | null;
   errorCode: string | null;
+  /** Set for a file inside a disk image (see disk-image-source.ts): where it lives and what TSK said about it. */
+  image?: ImageEntryInfo;
+}
+
+/** What a disk-image walk knows about one of its entries, beyond a live file system's. */
+export interface ImageEntryInfo {
+  ref: ImageFileRef;
+  /** Volume label (`p1` …, '' for a bare file system). */
+  volume: string;
+  fsType: string | null;
+  /** Inode / MFT address as TSK gives it (`32-128-6` for an NTFS stream). */
+  addr: string;
+  deleted: boolean;
+  reallocated: boolean;
 }
 
 export function entryTypeOf(st: Stats): EntryType {

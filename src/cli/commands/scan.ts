@@ -34,13 +34,14 @@ export interface ScanCliOptions {
   maxExpanded?: number;
   maxInMemory?: number;
   match: boolean;
+  verify: boolean;
 }
 
 export function registerScanCommand(program: Command): void {
   program
     .command('scan')
-    .description('scan folders, files or archives into a case: hash every file (MD5, SHA-1, SHA-256), identify its type, read camera metadata, open archives')
-    .argument('<source...>', 'folders, files or archives to scan (never written to)')
+    .description('scan folders, files, archives or disk images into a case: hash every file (MD5, SHA-1, SHA-256), identify its type, read camera metadata, open archives')
+    .argument('<source...>', 'folders, files, archives or disk images (raw/dd, split raw, E01, VHD, VMDK, AFF, ISO9660) to scan (never written to)')
     .requiredOption('-c, --case <name>', 'case to scan into')
     .option('--create-case', 'create the case if it does not exist')
     .option('--examiner <name>', 'examiner recorded on the evidence item', currentUser())
@@ -53,8 +54,9 @@ export function registerScanCommand(program: Command): void {
     .option('--max-ratio <n>', 'decompression bomb limit: bytes out per byte of archive', positiveInt)
     .option('--max-expanded <size>', 'absolute limit on bytes one archive may expand to', bytesOpt)
     .option('--max-in-memory <size>', 'largest nested archive/image held in memory to open', bytesOpt)
+    .option('--no-verify', 'disk images: do not recompute the image hash (E01: ewfverify) after the scan')
     .option('--no-match', 'do not match against the hash-set library after hashing (run `winnow match` later)')
-    .addHelpText('after', '\nArchive members are recorded under their archive: photos.zip!/dir/a.jpg, and nested: a.zip!/b.tar.gz!/b.tar!/c.jpg\nInterrupted scans resume: run the same command again.')
+    .addHelpText('after', '\nArchive members are recorded under their archive: photos.zip!/dir/a.jpg, and nested: a.zip!/b.tar.gz!/b.tar!/c.jpg\nInterrupted scans resume: run the same command again.\nDisk images (detected by content) are read through The Sleuth Kit: every partition, allocated and deleted files,\nNTFS alternate data streams; paths are p1/dir/file per partition. Needs: apt-get install sleuthkit ewf-tools')
     .action(async (sources: string[], opts: ScanCliOptions, cmd: Command) => {
       const ws = await Workspace.open(cmd.optsWithGlobals<GlobalOptions>());
       const scanner = ws.scanner({
@@ -72,9 +74,11 @@ export function registerScanCommand(program: Command): void {
         const result = await scanner.scan.scan(
           opts.case,
           sources.map((s) => ({ abs: resolve(s), given: s })),
-          { examiner: opts.examiner, label: sources.length === 1 ? opts.label : undefined, notes: opts.notes, retryFailed: opts.retryFailed },
+          { examiner: opts.examiner, label: sources.length === 1 ? opts.label : undefined, notes: opts.notes, retryFailed: opts.retryFailed, verify: opts.verify },
           createProgressReporter({ quiet: !!opts.quiet, tty: process.stderr.isTTY === true, stream: process.stderr }),
         );
+        // Image hash mismatches and verification failures are shown even with --quiet.
+        for (const w of result.warnings) process.stderr.write(`WARNING: ${w}\n`);
         if (!opts.quiet) process.stdout.write(await summaryText(ws, result, Date.now() - started));
         if (opts.match) {
           // The match stage: files hashed by this (or an interrupted) run that were never matched.
@@ -100,6 +104,7 @@ export async function summaryText(ws: Workspace, result: ScanResult, elapsedMs: 
     `  files:          ${s.files} (incl. archive members)${skipped ? `; ${skipped} already done by an earlier run` : ''}`,
     `  bytes:          ${formatBytes(s.bytes)} (${s.bytes} bytes)`,
     `  errors:         ${s.errors}`,
+    ...result.evidence.filter((e) => e.image_format).map((e) => `  disk image:     ${e.label}: ${e.image_format}, verification ${e.verify_status ?? 'not run'}${e.verify_detail ? ` (${e.verify_detail})` : ''}`),
     `  this run:       ${processedFiles} files, ${formatBytes(processedBytes)} in ${secs.toFixed(1)} s = ${(processedBytes / 1e6 / Math.max(secs, 0.001)).toFixed(1)} MB/s, ${(processedFiles / Math.max(secs, 0.001)).toFixed(0)} files/s`,
     `  types:`,
     ...s.byType.slice(0, 15).map((t) => `    ${String(t.n).padStart(8)}  ${t.mime ?? '(unknown)'}`),

@@ -4,6 +4,7 @@ import { initialSchema } from './0001-initial-schema.js';
 import { perceptualHash } from './0002-perceptual-hash.js';
 import { hashSetsAndMatches } from './0003-hash-sets-and-matches.js';
 import { videoAndThumbnails } from './0004-video-and-thumbnails.js';
+import { diskImages } from './0005-disk-images.js';
 import { usersAuditReview } from './0006-users-audit-review.js';
 
 /**
@@ -18,6 +19,7 @@ export function migrationProvider(caps: EngineCapabilities): MigrationProvider {
         '0002-perceptual-hash': perceptualHash(caps),
         '0003-hash-sets-and-matches': hashSetsAndMatches(caps),
         '0004-video-and-thumbnails': videoAndThumbnails(caps),
+        '0005-disk-images': diskImages(caps),
         '0006-users-audit-review': usersAuditReview(caps),
       };
     },

@@ -14,6 +14,8 @@ export interface DiscoveredFile {
   entryType: string;
   size: number | null;
   times: ProcessedEntry['times'];
+  /** Files inside a disk image: volume, TSK address, deleted flag and the recovery caveat. */
+  image?: { volume: string; addr: string; deleted: boolean; recoveryNote: string | null };
 }
 
 export interface ExportMatch {
@@ -75,9 +77,10 @@ export class FileRepository {
       extension_mismatch: 0,
       is_archive: 0,
       discovered_at: now,
+      ...(f.image ? { volume: f.image.volume, fs_addr: f.image.addr, deleted: f.image.deleted ? 1 : 0, recovery_note: f.image.recoveryNote } : {}),
     }));
     await this.h.db.transaction().execute(async (tx) => {
-      for (const chunk of chunkForEngine(this.h.caps, rows, 16)) {
+      for (const chunk of chunkForEngine(this.h.caps, rows, 20)) {
         await tx.insertInto('file').values(chunk).onConflict((oc) => oc.column('id').doNothing()).execute();
       }
     });
@@ -269,10 +272,10 @@ export class FileRepository {
         'file_triage.status as t_status', 'file_triage.ignorable as t_ignorable', 'file_triage.category as t_category',
         'file_triage.category_profile as t_category_profile', 'file_triage.baseline as t_baseline', 'file_triage.cluster_id as t_cluster_id',
         'file_triage.cluster_size as t_cluster_size', 'file_triage.priority as t_priority', 'file_triage.priority_reasons as t_priority_reasons',
+        'file_triage.workspace_cluster_id as t_workspace_cluster_id', 'file_triage.workspace_cluster_cases as t_workspace_cluster_cases',
         'video_info.file_id as v_file_id', 'video_info.duration_sec as v_duration_sec', 'video_info.codec as v_codec',
         'video_info.container as v_container', 'video_info.width as v_width', 'video_info.height as v_height',
         'video_info.frame_rate as v_frame_rate', 'video_info.frames_hashed as v_frames_hashed', 'video_info.error as v_error',
-        'file_triage.workspace_cluster_id as t_workspace_cluster_id', 'file_triage.workspace_cluster_cases as t_workspace_cluster_cases',
         'thumbnail.kind as h_kind', 'thumbnail.width as h_width', 'thumbnail.height as h_height', 'thumbnail.safe_path as h_safe_path',
       ])
       .where('evidence.case_id', '=', caseId);
