@@ -15,8 +15,9 @@ export function progressLine(p: Readonly<ScanProgress>): string {
   const remaining = Math.max(0, p.discoveredBytes - p.topLevelBytesDone);
   const eta = p.walkDone && rate > 0 ? duration((remaining / rate) * 1000) : p.walkDone ? '—' : 'listing…';
   const total = p.walkDone ? `${p.discoveredFiles}` : `${p.discoveredFiles}+`;
+  const image = p.image ? ` [${p.image.format} image, ${formatBytes(p.image.bytes)}, ${p.image.volumes} file system(s)]` : '';
   return (
-    `${p.source}: ${p.topLevelDone}/${total} files (${p.processedFiles} incl. archive members), ` +
+    `${p.source}${image}: ${p.topLevelDone}/${total} files (${p.processedFiles} incl. archive members), ` +
     `${formatBytes(p.topLevelBytesDone)}/${formatBytes(p.discoveredBytes)}, ` +
     `${formatBytes(rate)}/s, ${filesRate.toFixed(0)} files/s, ETA ${eta}, errors ${p.errors}`
   );
