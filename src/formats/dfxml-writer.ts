@@ -77,6 +77,15 @@ const HEX = /^[0-9a-f]+$/;
  *
  * Streaming: the writer remembers only the ids of archives of the current evidence item (to resolve parent_id).
  */
+/** A partition / file system of a disk image, as a DFXML volume. */
+export interface DfxmlPartition {
+  label: string;
+  /** Byte offset of the volume in the image. */
+  offset: number;
+  sectorSize: number;
+  fsType: string | null;
+}
+
 export class DfxmlWriter {
   private nextId = 1;
   private volumeOpen = false;
@@ -96,13 +105,23 @@ export class DfxmlWriter {
     );
   }
 
-  /** Start the <volume> of an evidence item (closing the previous one). Its fileobjects follow. */
-  volume(source: DfxmlSource): string {
+  /**
+   * Start a <volume> (closing the previous one); its fileobjects follow. A folder or archive evidence item is one
+   * volume; a disk image gives one per partition / file system, with its offset, sector size and file-system type
+   * as TSK reported them (fiwalk's layout).
+   */
+  volume(source: DfxmlSource, partition?: DfxmlPartition): string {
     const close = this.closeVolume();
     this.currentEvidence = source.label;
     this.archiveIds.clear();
     this.volumeOpen = true;
-    return `${close}  <volume winnow:evidence="${xmlAttr(source.label)}" winnow:source="${xmlAttr(source.path)}">\n`;
+    const p = partition;
+    const part = p ? ` winnow:volume="${xmlAttr(p.label)}"` : '';
+    const inner = p
+      ? `    <partition_offset>${p.offset}</partition_offset>\n    <sector_size>${p.sectorSize}</sector_size>\n` +
+        (p.fsType ? `    <ftype_str>${xmlText(p.fsType)}</ftype_str>\n` : '')
+      : '';
+    return `${close}  <volume winnow:evidence="${xmlAttr(source.label)}" winnow:source="${xmlAttr(source.path)}"${part}>\n${inner}`;
   }
 
   fileobject(r: ExportRecord): string {
@@ -121,7 +140,10 @@ export class DfxmlWriter {
     lines.push(`${I}<id>${id}</id>`);
     lines.push(`${I}<name_type>${nameType(r.entryType)}</name_type>`);
     if (r.size !== null) lines.push(`${I}<filesize>${r.size}</filesize>`);
-    lines.push(`${I}<alloc>1</alloc>`);
+    // Deleted files of a disk image: the name is unallocated (TSK recovered the content as far as it could).
+    lines.push(`${I}<alloc>${r.image?.deleted ? 0 : 1}</alloc>`);
+    const inode = r.image ? /^\d+/.exec(r.image.address)?.[0] : undefined;
+    if (inode !== undefined) lines.push(`${I}<inode>${inode}</inode>`);
     lines.push(`${I}<meta_type>${metaType(r.entryType)}</meta_type>`);
     for (const [tag, v] of [['mtime', r.mtime], ['ctime', r.ctime], ['atime', r.atime], ['crtime', r.crtime]] as const) {
       if (v && XSD_DATETIME.test(v)) lines.push(`${I}<${tag}>${v}</${tag}>`);
@@ -133,6 +155,8 @@ export class DfxmlWriter {
     // Extension elements: the schema allows other namespaces only after the DFXML ones.
     if (parentId !== undefined) lines.push(`${I}<winnow:parent_id>${parentId}</winnow:parent_id>`);
     if (r.errorCode) lines.push(`${I}<winnow:error_code>${xmlText(r.errorCode)}</winnow:error_code>`);
+    if (r.image) lines.push(`${I}<winnow:tsk_address>${xmlText(r.image.address)}</winnow:tsk_address>`);
+    if (r.image?.recoveryNote) lines.push(`${I}<winnow:recovery_note>${xmlText(r.image.recoveryNote)}</winnow:recovery_note>`);
     lines.push('    </fileobject>');
     return lines.join('\n') + '\n';
   }

@@ -77,6 +77,11 @@ export interface ExportRecord {
    * workspace) is exported; the clear one is served only through an audited reveal.
    */
   thumbnail: { kind: string; width: number; height: number; safe: string } | null;
+  /**
+   * Files read from a disk image: the volume (`p1`…, '' for a bare file system), TSK's metadata address (inode / MFT
+   * entry, `-type-id` for an NTFS stream), whether the name was deleted, and the recovery caveat for deleted content.
+   */
+  image: { volume: string; address: string; deleted: boolean; recoveryNote: string | null } | null;
 }
 
 export function toExportRecord(r: ExportRow, parentPath: string | null): ExportRecord {
@@ -130,6 +135,9 @@ export function toExportRecord(r: ExportRow, parentPath: string | null): ExportR
           durationSec: r.video.duration_sec, codec: r.video.codec, container: r.video.container, width: r.video.width,
           height: r.video.height, frameRate: r.video.frame_rate, framesHashed: r.video.frames_hashed, error: r.video.error,
         }
+      : null,
+    image: r.volume !== null && r.volume !== undefined
+      ? { volume: r.volume, address: r.fs_addr ?? '', deleted: r.deleted === 1, recoveryNote: r.recovery_note }
       : null,
     thumbnail: r.thumbnail ? { kind: r.thumbnail.kind, width: r.thumbnail.width, height: r.thumbnail.height, safe: r.thumbnail.safe_path } : null,
   };

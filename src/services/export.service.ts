@@ -1,7 +1,7 @@
 import type { EvidenceRepository } from '../db/repositories/evidence.repository.js';
 import type { FileRepository } from '../db/repositories/file.repository.js';
 import { csvHeader, csvLine } from '../formats/csv-writer.js';
-import { DfxmlWriter, type DfxmlRunInfo, type DfxmlSource } from '../formats/dfxml-writer.js';
+import { DfxmlWriter, type DfxmlPartition, type DfxmlRunInfo, type DfxmlSource } from '../formats/dfxml-writer.js';
 import { parentOf, toExportRecord } from '../formats/export-record.js';
 import { VicsCaseWriter } from '../formats/vics-writer.js';
 import type { VicsFileRow } from '../db/repositories/file.repository.js';
@@ -51,7 +51,17 @@ export class ExportService {
     if (format === 'dfxml') await sink.write(dfxml.header({ ...run, caseName: c.name }, evidenceList.map((e) => dfxmlSource(e.id, e.label))));
     let after: { evidenceId: string; path: string } | null = null;
     let n = 0;
-    let currentEvidence: string | null = null;
+    let currentVolume: string | null = null;
+    // Disk images: one DFXML volume per partition / file system, keyed by (evidence, volume label).
+    const partitions = new Map<string, DfxmlPartition>();
+    if (format === 'dfxml') {
+      for (const e of evidenceList) {
+        for (const v of await this.evidence.volumes(e.id)) {
+          if (v.status === 'skipped') continue;
+          partitions.set(`${e.id}\u0000${v.label}`, { label: v.label, offset: Number(v.start_sector) * v.sector_size, sectorSize: v.sector_size, fsType: v.fs_type });
+        }
+      }
+    }
     for (;;) {
       const rows = await this.files.exportPage(c.id, after, PAGE);
       if (rows.length === 0) break;
@@ -61,9 +71,10 @@ export class ExportService {
         if (format === 'jsonl') out += JSON.stringify(rec) + '\n';
         else if (format === 'csv') out += csvLine(rec);
         else {
-          if (row.evidence_id !== currentEvidence) {
-            currentEvidence = row.evidence_id;
-            out += dfxml.volume(dfxmlSource(row.evidence_id, row.evidence_label));
+          const volumeKey = `${row.evidence_id}\u0000${row.volume ?? ''}`;
+          if (volumeKey !== currentVolume) {
+            currentVolume = volumeKey;
+            out += dfxml.volume(dfxmlSource(row.evidence_id, row.evidence_label), partitions.get(volumeKey));
           }
           out += dfxml.fileobject(rec);
         }

@@ -1,40 +1,12 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DFXML_NS, DfxmlWriter, WINNOW_DFXML_NS } from '../../src/formats/dfxml-writer.js';
+import { DFXML_NS, DfxmlWriter } from '../../src/formats/dfxml-writer.js';
 import type { ExportRecord } from '../../src/formats/export-record.js';
-import { cli, parseTsv, REPO, refdata, tempDir } from '../helpers/env.js';
+import { cli, parseTsv, refdata, tempDir } from '../helpers/env.js';
+import { attr, d, requireXmllint, validate, w, XSD, xpath } from '../helpers/dfxml.js';
 
-/** The official DFXML schema (dfxml_schema dfxml.xsd + ref/dc.xsd + ref/xml.xsd; see the SOURCE.md beside it). */
-const XSD = join(REPO, 'test', 'fixtures', 'dfxml-schema', 'dfxml.xsd');
-
-/** xmllint is required: fail (never skip) with the package to install. */
-function requireXmllint(): void {
-  try {
-    execFileSync('xmllint', ['--version'], { stdio: 'ignore' });
-  } catch {
-    throw new Error('xmllint is required for the DFXML schema tests: apt-get install -y libxml2-utils');
-  }
-}
-
-/** `xmllint --noout --schema dfxml.xsd FILE`: exit status and messages. */
-function validate(file: string): { status: number | null; output: string } {
-  const r = spawnSync('xmllint', ['--noout', '--schema', XSD, file], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (r.error) throw new Error(`xmllint could not run (${r.error.message}): apt-get install -y libxml2-utils`);
-  return { status: r.status, output: `${r.stderr}${r.stdout}`.slice(0, 4000) };
-}
-
-/** Evaluate an XPath 1.0 expression over a file with xmllint (string / number results). */
-function xpath(file: string, expr: string): string {
-  return execFileSync('xmllint', ['--xpath', expr, file], { encoding: 'utf8', maxBuffer: 1 << 28 }).trim();
-}
-
-/** XPath step for a DFXML element / a Winnow extension element (namespace-exact, no prefix bindings needed). */
-const d = (name: string) => `*[local-name()='${name}' and namespace-uri()='${DFXML_NS}']`;
-const w = (name: string) => `*[local-name()='${name}' and namespace-uri()='${WINNOW_DFXML_NS}']`;
-const attr = (name: string) => `@*[local-name()='${name}']`;
 
 describe('DFXML export validates against the official DFXML schema', () => {
   const ws = tempDir('winnow-dfxml-');
@@ -118,7 +90,7 @@ describe('DFXML export validates against the official DFXML schema', () => {
       mtime: '2024-05-01T10:00:00.000Z', atime: '+010000-01-01T00:00:00.000Z', ctime: '0000-01-01T00:00:00.000Z', crtime: null,
       md5: 'D41D8CD98F00B204E9800998ECF8427E', sha1: null, sha256: null, mimeType: null, detectedExtension: null,
       extensionMismatch: false, archive, error: 'bad\u0000 <error> & more', errorCode: 'EX', exif: null, pdq: null, pdqQuality: null, pdqMode: null, pdqUsable: null, matches: null,
-      triage: null, ignorable: null, category: null, categoryProfile: null, baseline: null, cluster: null, clusterSize: null, workspaceCluster: null, workspaceClusterCases: null, priority: null, priorityReasons: null, video: null, thumbnail: null,
+      triage: null, ignorable: null, category: null, categoryProfile: null, baseline: null, cluster: null, clusterSize: null, workspaceCluster: null, workspaceClusterCases: null, priority: null, priorityReasons: null, video: null, thumbnail: null, image: null,
     });
     const wr = new DfxmlWriter();
     const src = { label: 'ev<1>', path: '/evidence/\u0002weird' };

@@ -10,6 +10,7 @@ import { copyFileSync, mkdirSync, openSync, readFileSync, readdirSync, writeSync
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
+import { attr, d, requireXmllint, validate, w, xpath } from '../helpers/dfxml.js';
 import { cli, parseTsv, refdata, requireTool, tempDir } from '../helpers/env.js';
 
 interface Row {
@@ -185,6 +186,24 @@ describe('DFTT images (raw dd, FAT/NTFS/ext3/ISO9660/HFS+, extended partitions)'
     assert.equal(ev.image_format, 'raw');
     assert.equal(ev.verify_status, 'computed');
     assert.equal(ev.computed_md5, 'ea19519fc310835dd1fc20fc3cf36481'); // documented.tsv: computed image MD5
+  });
+
+  test('DFXML export: one volume per partition with offset, sector size and file system; deleted files unallocated, with inode', () => {
+    requireXmllint();
+    const out = join(t.dir, 'dftt.dfxml');
+    cli(['-w', ws, 'export', '--case', 'dftt', '--format', 'dfxml', '--out', out]);
+    const v = validate(out);
+    assert.equal(v.status, 0, v.output);
+    const vol = (label: string) => `//${d('volume')}[${attr('evidence')}='ext-part-test-2.dd' and ${attr('volume')}='${label}']`;
+    assert.equal(Number(xpath(out, `count(//${d('volume')}[${attr('evidence')}='ext-part-test-2.dd'])`)), 6);
+    assert.equal(xpath(out, `string(${vol('p2')}/${d('partition_offset')})`), String(52416 * 512));
+    assert.equal(xpath(out, `string(${vol('p2')}/${d('sector_size')})`), '512');
+    assert.equal(xpath(out, `string(${vol('p2')}/${d('ftype_str')})`), 'fat16');
+    // a deleted FAT file (FAT overwrites the first letter of a deleted name: sing.dat → _ing.dat): alloc 0, inode, caveat
+    const sing = `//${d('volume')}[${attr('evidence')}='6-fat-undel.dd']/${d('fileobject')}[${d('filename')}='_ing.dat']`;
+    assert.equal(xpath(out, `string(${sing}/${d('alloc')})`), '0');
+    assert.equal(xpath(out, `string(${sing}/${d('inode')})`), '6');
+    assert.match(xpath(out, `string(${sing}/${w('recovery_note')})`), /./);
   });
 
   test('image formats are detected by content; ISO9660 and HFS+ file systems are read', () => {
