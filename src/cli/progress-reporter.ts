@@ -1,5 +1,5 @@
 import type { ProgressSink, ScanProgress } from '../services/scan-progress.js';
-import { formatBytes } from '../pipeline/entry-processor.js';
+import { formatBytes } from '../util/format-bytes.js';
 
 function duration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));

@@ -2,13 +2,18 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import type pgTypes from 'pg';
 import { POSTGRES, SQLITE, type EngineCapabilities } from './engine.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 
-// int8 (sizes, counts) as JS numbers: exact below 2^53 bytes, i.e. 9 PB per file.
-pg.types.setTypeParser(20, (v: string) => Number(v));
+/** `pg` is loaded only for PostgreSQL workspaces (~0.1 s of start-up for the embedded default otherwise). */
+async function loadPg(): Promise<typeof pgTypes> {
+  const pg = (await import('pg')).default;
+  // int8 (sizes, counts) as JS numbers: exact below 2^53 bytes, i.e. 9 PB per file.
+  pg.types.setTypeParser(20, (v: string) => Number(v));
+  return pg;
+}
 
 export interface DatabaseHandle {
   readonly db: Kysely<Database>;
@@ -58,6 +63,7 @@ async function openPostgres(url: string): Promise<DatabaseHandle> {
   if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new DatabaseConfigError(`invalid schema name "${schema}" (lowercase letters, digits, underscore)`);
   }
+  const pg = await loadPg();
   const pool = new pg.Pool({
     connectionString: parsed.toString(),
     max: 8,
@@ -105,6 +111,7 @@ async function migrate(handle: DatabaseHandle): Promise<void> {
 
 /** Drop a PostgreSQL schema (tests and `workspace destroy`). */
 export async function dropPostgresSchema(url: string, schema: string): Promise<void> {
+  const pg = await loadPg();
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   try {
     await pool.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);

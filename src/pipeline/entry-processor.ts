@@ -14,6 +14,9 @@ import { ArchiveError, type ArchiveInput, type ArchiveMember } from '../sources/
 import { zipDeclaredTotal } from '../sources/archive/zip-reader.js';
 import { describeFsError } from '../sources/folder-walker.js';
 import { isoOrNull } from '../util/time.js';
+import { formatBytes } from '../util/format-bytes.js';
+
+export { formatBytes };
 import { openFileContent, type ImageFileRef } from '../adapters/sleuthkit/sleuthkit.js';
 
 export interface MetadataReader {
@@ -510,11 +513,4 @@ function hostileName(name: string): string | null {
   return null;
 }
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
-  return `${v.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
-}
 

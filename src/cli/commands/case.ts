@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatBytes } from '../../pipeline/entry-processor.js';
+import { formatBytes } from '../../util/format-bytes.js';
 import { currentUser, Workspace, type GlobalOptions } from '../workspace.js';
 
 export function registerCaseCommands(program: Command): void {

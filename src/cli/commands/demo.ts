@@ -1,11 +1,9 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { generateDemoEvidence, writeDemoHashLists } from '../../adapters/demo-evidence.js';
 import { createProgressReporter } from '../progress-reporter.js';
 import { currentUser, Workspace, type GlobalOptions } from '../workspace.js';
 import { summaryText } from './scan.js';
 import { matchSummaryText } from './match.js';
-import { pdqHashImage } from '../../adapters/pdq-image-decoder.js';
 
 export function registerDemoCommand(program: Command): void {
   program
@@ -13,6 +11,9 @@ export function registerDemoCommand(program: Command): void {
     .description('generate a small benign evidence folder (synthetic pictures, duplicates, EXIF+GPS, nested archives, a corrupt file, a renamed file) and demo hash lists, then scan and match it into case "demo"')
     .option('-q, --quiet', 'no progress output')
     .action(async (opts: { quiet?: boolean }, cmd: Command) => {
+      // sharp and ExifTool are loaded only here (start-up of every other command stays light).
+      const { generateDemoEvidence, writeDemoHashLists } = await import('../../adapters/demo-evidence.js');
+      const { pdqHashImage } = await import('../../adapters/pdq-image-decoder.js');
       const ws = await Workspace.open(cmd.optsWithGlobals<GlobalOptions>());
       const scanner = ws.scanner();
       try {

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { buildServer } from '../../http/server.js';
-import { LoginThrottle } from '../../http/login-throttle.js';
 import { UserError } from '../../services/errors.js';
 import { Workspace, type GlobalOptions } from '../workspace.js';
 
@@ -15,6 +13,9 @@ export function registerServeCommand(program: Command): void {
     .action(async (opts: { port: string; host: string; secureCookies?: boolean; log?: boolean }, cmd: Command) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`invalid --port "${opts.port}"`);
+      // Loaded here, not at start-up: Fastify costs every other command ~0.3 s.
+      const { buildServer } = await import('../../http/server.js');
+      const { LoginThrottle } = await import('../../http/login-throttle.js');
       const ws = await Workspace.open(cmd.optsWithGlobals<GlobalOptions>());
       const { app } = await buildServer({
         auth: ws.auth, users: ws.users, review: ws.review, categorisation: ws.categorisation, audit: ws.audit,
