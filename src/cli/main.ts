@@ -9,6 +9,9 @@ import { registerScanCommand } from './commands/scan.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerUserCommands } from './commands/user.js';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerWorkerCommand } from './commands/worker.js';
+import { registerJobsCommands } from './commands/jobs.js';
+import { registerStatusCommand } from './commands/status.js';
 import { runAction } from './run-action.js';
 import { VERSION } from './version.js';
 
@@ -29,5 +32,8 @@ registerPdqCommand(program);
 registerServeCommand(program);
 registerUserCommands(program);
 registerAuditCommands(program);
+registerWorkerCommand(program);
+registerJobsCommands(program);
+registerStatusCommand(program);
 
 void runAction(() => program.parseAsync(process.argv));

@@ -29,6 +29,11 @@ import { AuthService } from '../services/auth.service.js';
 import { CategorisationService } from '../services/categorisation.service.js';
 import { ReviewService } from '../services/review.service.js';
 import { UserService } from '../services/user.service.js';
+import type { JobQueue } from '../services/job-queue.js';
+import type { LabPorts } from '../services/lab.service.js';
+import { MemoryJobQueue } from '../adapters/queue/memory-queue.js';
+import { LabStore } from '../adapters/queue/lab-store.js';
+import { nowIso } from '../util/time.js';
 
 export interface GlobalOptions {
   workspace?: string;
@@ -48,13 +53,15 @@ export class Workspace {
   private constructor(
     readonly dir: string,
     readonly handle: DatabaseHandle,
+    /** The database URL or SQLite path as given (lab mode opens its job queue on the same PostgreSQL). */
+    readonly dbUrl: string = '',
   ) {}
 
   static async open(opts: GlobalOptions): Promise<Workspace> {
     const dir = workspaceDir(opts);
     mkdirSync(dir, { recursive: true });
     const url = opts.db ?? process.env.WINNOW_DB ?? join(dir, 'winnow.sqlite');
-    return new Workspace(dir, await openDatabase(url));
+    return new Workspace(dir, await openDatabase(url), url);
   }
 
   readonly repos = (() => {
@@ -128,6 +135,25 @@ export class Workspace {
         await pool.close();
         rmSync(scratchDir, { recursive: true, force: true });
       },
+    };
+  }
+
+  /** Lab mode (issue 8): the job queue (pg-boss on the workspace's PostgreSQL, else in-process) and its ports. */
+  async jobQueue(): Promise<JobQueue> {
+    if (this.handle.caps.engine !== 'postgres') return new MemoryJobQueue();
+    const maintenance = Number(process.env.WINNOW_QUEUE_MAINTENANCE_SECONDS ?? 10);
+    // pg-boss is loaded only in lab mode (it is heavy, and the embedded default never needs it).
+    const { PgBossJobQueue, pgBossOptionsFromUrl } = await import('../adapters/queue/pgboss-queue.js');
+    return PgBossJobQueue.open({ ...pgBossOptionsFromUrl(this.dbUrl), maintenanceSeconds: maintenance });
+  }
+
+  labPorts(queue: JobQueue, process: LabPorts['process']): LabPorts {
+    const cases = this.repos.cases;
+    return {
+      queue, process, files: this.repos.files, evidence: this.repos.evidence, store: new LabStore(this.handle),
+      thumbnails: new ThumbnailStore(this.dir), now: nowIso,
+      matchCase: async (name) => { await this.matcher.matchCase(name, { all: false }); },
+      caseName: async (id) => (await cases.list()).find((c) => c.id === id)?.name ?? id,
     };
   }
 

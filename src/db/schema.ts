@@ -423,3 +423,29 @@ export interface Database {
 
 export type DiskVolumeRow = Selectable<DiskVolumeTable>;
 export type NewDiskVolume = Insertable<DiskVolumeTable>;
+
+/**
+ * Lab mode (issue 8): one row per `winnow worker` process, refreshed by its heartbeat. The job queue itself is
+ * disposable (pg-boss tables); what a worker did is in file_stage, and this table only tells who is working.
+ */
+export interface LabWorkerTable {
+  id: string;
+  host: string;
+  pid: number;
+  /** Comma-separated stages the worker runs (hash,match). */
+  stages: string;
+  concurrency: number;
+  started_at: string;
+  heartbeat_at: string;
+  /** Top-level files (with their archive members) this worker stored. */
+  files_done: BigIntCol;
+  bytes_done: BigIntCol;
+  /** running | stopped (a worker killed without stopping stays `running`; its heartbeat tells). */
+  status: string;
+}
+
+export interface Database {
+  lab_worker: LabWorkerTable;
+}
+
+export type LabWorkerRow = Selectable<LabWorkerTable>;

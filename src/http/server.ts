@@ -20,6 +20,7 @@ import { registerAdminRoutes } from './routes/admin.routes.js';
 import { registerAuthRoutes } from './routes/auth.routes.js';
 import { registerCaseRoutes } from './routes/case.routes.js';
 import { registerItemRoutes } from './routes/item.routes.js';
+import { registerStaticUi } from './static.js';
 
 export interface RegisteredRoute {
   method: string;
@@ -54,6 +55,7 @@ export async function buildServer(deps: ServerDeps, opts: { logger?: boolean } =
   app.removeContentTypeParser('text/plain');
   await app.register(cookie);
   app.decorateRequest('auth', null);
+  registerStaticUi(app);
 
   app.addHook('onRequest', async (req) => {
     if (req.routeOptions.config?.public === true) return;

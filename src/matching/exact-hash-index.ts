@@ -25,9 +25,11 @@
  *    `readFile` is a single read into a SharedArrayBuffer plus a header check — no per-entry parsing.
  *
  * Builder: keys are appended into fixed-size chunks of typed arrays (no JS object per entry, no regrowth copies),
- * then placed by a counting sort on the prefix straight into the final record array (two sequential passes over
- * the chunks, O(n)), and each bucket is sorted in place (insertion sort; buckets are tiny). Peak memory is the
- * chunks (n × (keyBytes + 4)) plus the final image; chunks are dropped as soon as they have been placed.
+ * then placed by a counting sort on the prefix (O(n)): counts, then a split into 256 partitions by the first byte
+ * (sequential writes), then a per-partition scatter into the final records (cache-sized), and each bucket is
+ * sorted in place (insertion sort; buckets are tiny). A one-step scatter straight into the records was measured
+ * ~2× slower at 50 M: every entry was a cache and TLB miss. Peak memory is about twice n × (keyBytes + 4) plus
+ * the final image (chunks are released as they are copied, partitions as they are placed): ~6 GB for 100 M MD5.
  * Why our own code: nothing on npm offers a compact, shareable, file-backed sorted digest table; `Set<string>` of
  * 50 M hex strings needs well over 5 GB, and a Bloom filter is not exact.
  *
@@ -105,6 +107,9 @@ interface Chunk {
   keys: Uint8Array;
   payloads: Uint32Array;
 }
+
+const EMPTY_BYTES = new Uint8Array(0);
+const EMPTY_CHUNK: Chunk = { keys: EMPTY_BYTES, payloads: new Uint32Array(0) };
 
 /** Accumulates (digest, payload) pairs; `build()` turns them into an ExactHashIndex. */
 export class ExactHashIndexBuilder {
@@ -192,39 +197,57 @@ export class ExactHashIndexBuilder {
     const records = new Uint8Array(buf, recordsOffset, n * rec);
     const shift = 24 - p;
 
-    // Counting sort on the prefix. Pass 1: counts; then inclusive prefix sums, so dir[b] = end of bucket b.
+    // Counting sort on the prefix, in two steps so that no step writes to random places in a big array:
+    //  1. counts per bucket (dir), then inclusive prefix sums (dir[b] = end of bucket b);
+    //  2. entries appended to 256 partition buffers by their first byte (256 sequential write streams);
+    //  3. per partition, in reverse, each entry goes to --dir[b]; the partition's slice of the directory and of
+    //     the records is a few MB, so this scatter stays in cache. Afterwards dir[b] = start of bucket b, and
+    //     entries keep the order they were added in within a bucket (stable).
     const chunks = this.chunks;
     const last = chunks.length - 1;
+    const sizeOf = (c: number): number => (c === last ? this.fill : CHUNK_ENTRIES);
     for (let c = 0; c <= last; c++) {
       const keys = chunks[c]!.keys;
-      const m = c === last ? this.fill : CHUNK_ENTRIES;
-      for (let i = 0, o = 0; i < m; i++, o += kb) {
+      for (let i = 0, o = 0, m = sizeOf(c); i < m; i++, o += kb) {
         dir[((keys[o]! << 16) | (keys[o + 1]! << 8) | keys[o + 2]!) >>> shift]!++;
       }
     }
+    const partShift = p - 8;
+    const partCount = new Uint32Array(256);
     let sum = 0;
     for (let b = 0; b < buckets; b++) {
+      partCount[b >>> partShift]! += dir[b]!;
       sum += dir[b]!;
       dir[b] = sum;
     }
     dir[buckets] = n;
-    // Pass 2, in reverse: each entry goes to --dir[b]; afterwards dir[b] = start of bucket b and, within a bucket,
-    // entries keep the order they were added in (stable).
-    for (let c = last; c >= 0; c--) {
+
+    const tr = kb + 4; // partition entry: full key, then the payload little-endian (= a record after `strip`)
+    const parts = Array.from(partCount, (count) => new Uint8Array(count * tr));
+    const partFill = new Uint32Array(256);
+    for (let c = 0; c <= last; c++) {
       const { keys, payloads } = chunks[c]!;
-      const m = c === last ? this.fill : CHUNK_ENTRIES;
-      for (let i = m - 1; i >= 0; i--) {
-        const o = i * kb;
-        const b = ((keys[o]! << 16) | (keys[o + 1]! << 8) | keys[o + 2]!) >>> shift;
-        const pos = --dir[b]! * rec;
-        for (let j = 0; j < rest; j++) records[pos + j] = keys[o + strip + j]!;
+      for (let i = 0, o = 0, m = sizeOf(c); i < m; i++, o += kb) {
+        const h = keys[o]!;
+        const t = parts[h]!;
+        const d = partFill[h]!++ * tr;
+        for (let j = 0; j < kb; j++) t[d + j] = keys[o + j]!;
         const v = payloads[i]!;
-        records[pos + rest] = v & 0xff;
-        records[pos + rest + 1] = (v >>> 8) & 0xff;
-        records[pos + rest + 2] = (v >>> 16) & 0xff;
-        records[pos + rest + 3] = v >>> 24;
+        t[d + kb] = v & 0xff;
+        t[d + kb + 1] = (v >>> 8) & 0xff;
+        t[d + kb + 2] = (v >>> 16) & 0xff;
+        t[d + kb + 3] = v >>> 24;
       }
-      chunks.pop(); // release the chunk now that it has been placed
+      chunks[c] = EMPTY_CHUNK; // release the chunk now that it has been copied
+    }
+    for (let hp = 0; hp < 256; hp++) {
+      const t = parts[hp]!;
+      for (let d = t.length - tr; d >= 0; d -= tr) {
+        const b = ((t[d]! << 16) | (t[d + 1]! << 8) | t[d + 2]!) >>> shift;
+        const pos = --dir[b]! * rec;
+        for (let j = 0; j < rec; j++) records[pos + j] = t[d + strip + j]!;
+      }
+      parts[hp] = EMPTY_BYTES;
     }
     this.chunks = [];
     this.current = null;
@@ -368,9 +391,9 @@ export class ExactHashIndex {
   /**
    * Batch lookup: `out[i]` = position of the first entry equal to the i-th digest of `keys` (packed, keyBytes
    * each), or −1. Returns the number of digests found. Faster than `find` in a loop on indexes larger than the
-   * CPU caches: for a group of digests the guessed records are touched back to back, so their cache misses
-   * overlap, instead of each lookup waiting for its own miss (the branchy compare stops the CPU from running
-   * ahead into the next lookup by itself).
+   * CPU caches: for a group of 32 digests the directory entries are read back to back, then the guessed
+   * records, so their cache misses overlap, instead of each lookup waiting for its own two misses (the branchy
+   * compare stops the CPU from running ahead into the next lookup by itself). Measured 1.3-2.5× `find`.
    */
   findMany(keys: Uint8Array, out: Int32Array, count = Math.floor(keys.length / this.keyBytes)): number {
     const kb = this.keyBytes;
@@ -389,16 +412,21 @@ export class ExactHashIndex {
     let found = 0;
     for (let base = 0; base < count; base += GROUP) {
       const n = Math.min(GROUP, count - base);
+      // Directory reads of the whole group (independent loads: their misses overlap).
       for (let i = 0, o = base * kb; i < n; i++, o += kb) {
-        const x = (keys[o]! << 16) | (keys[o + 1]! << 8) | keys[o + 2]!;
-        const b = x >>> shift;
-        const lo = dir[b]!;
-        const hi = dir[b + 1]!;
-        los[i] = lo;
-        his[i] = hi;
+        const b = ((keys[o]! << 16) | (keys[o + 1]! << 8) | keys[o + 2]!) >>> shift;
+        los[i] = dir[b]!;
+        his[i] = dir[b + 1]!;
+      }
+      // Then the guessed record of each (independent again).
+      for (let i = 0, o = base * kb; i < n; i++, o += kb) {
+        const lo = los[i]!;
+        const hi = his[i]!;
         if (lo < hi) {
-          const g = this.guess(keys, o, x, b, lo, hi);
+          const x = (keys[o]! << 16) | (keys[o + 1]! << 8) | keys[o + 2]!;
+          const g = this.guess(keys, o, x, x >>> shift, lo, hi);
           gs[i] = g;
+          // Touching the neighbours' lines as well (g − 1, g + 1) measured slightly slower, not faster.
           touched ^= records[g * rec]!;
         }
       }

@@ -21,12 +21,13 @@
  * (identical copies count as members), CLUSTER_SINGLETON (−1) for a hash with no neighbour, CLUSTER_EXCLUDED (−2)
  * for an excluded input. So members of one cluster share one id, which is itself a member's index.
  *
- * Table count: 16 tables of 16 bits (one flip each at r = 31) by default — measured fastest at 1 M among 11, 12,
- * 13 and 16 tables (bench/matching-bench.ts): with dense 16-bit buckets the neighbour enumeration is cheap and the
- * comparisons stream through memory, whereas 23-bit tables spend their time on random bucket probes.
- * Cost grows as N² / 2^16 × 17 × 16 comparisons for uniform hashes, so 10 M is a long batch job (notes: ~40 min on
- * one core in JS); big buckets from low-information pictures cost quadratic time within the bucket — exclude
- * low-quality hashes first.
+ * Table count (`clusterTablesFor`): a cost model over m = 11..32 — comparisons ≈ u²/2 · V/2^L per table (V keys
+ * within the flip radius) against neighbour-bucket probes ≈ non-empty buckets · (V − 1)/2, with per-operation
+ * costs measured on this machine. Short dense tables (16 × 16 bits) make probes cheap but compare a lot; long
+ * sparse ones (11 × 23/24 bits) compare little but probe a lot; the model picks 16 tables at 200 k, 14 at 1 M and
+ * 11 at 10 M, which matches the measured optimum at 200 k and 1 M (within noise among 13-16 there).
+ * Big buckets from low-information pictures cost quadratic time within the bucket — exclude low-quality hashes
+ * first. Single-threaded; the tables are independent, so a worker-thread split per table is the next step.
  *
  * Why our own code: nothing on npm clusters binary codes exactly; faiss's range search would be N queries.
  */
@@ -213,7 +214,8 @@ function collapseIdentical(codes: Uint32Array, n: number, excluded: Uint8Array |
   const mask = cap - 1;
   const slots = new Int32Array(cap).fill(-1);
   const posOf = new Int32Array(n);
-  const first: number[] = [];
+  const first = new Uint32Array(n);
+  let u = 0;
   for (let i = 0, o = 0; i < n; i++, o += PDQ_WORDS) {
     if (excluded !== undefined && excluded[i] !== 0) {
       posOf[i] = -1;
@@ -226,9 +228,9 @@ function collapseIdentical(codes: Uint32Array, n: number, excluded: Uint8Array |
     for (;;) {
       const p = slots[s]!;
       if (p < 0) {
-        slots[s] = first.length;
-        posOf[i] = first.length;
-        first.push(i);
+        slots[s] = u;
+        posOf[i] = u;
+        first[u++] = i;
         break;
       }
       const fo = first[p]! * PDQ_WORDS;
@@ -246,9 +248,12 @@ function collapseIdentical(codes: Uint32Array, n: number, excluded: Uint8Array |
       s = (s + 1) & mask;
     }
   }
-  const firstIndex = Uint32Array.from(first);
-  const unique = new Uint32Array(first.length * PDQ_WORDS);
-  for (let p = 0; p < first.length; p++) unique.set(codes.subarray(first[p]! * PDQ_WORDS, (first[p]! + 1) * PDQ_WORDS), p * PDQ_WORDS);
+  const firstIndex = first.slice(0, u);
+  const unique = new Uint32Array(u * PDQ_WORDS);
+  for (let p = 0; p < u; p++) {
+    const src = firstIndex[p]! * PDQ_WORDS;
+    for (let j = 0; j < PDQ_WORDS; j++) unique[p * PDQ_WORDS + j] = codes[src + j]!;
+  }
   return { posOf, firstIndex, unique };
 }
 
@@ -362,7 +367,7 @@ function joinTable(
       for (let a = lo; a < hi - 1; a++) scanRange(sorted, a, a + 1, hi, radius, hit);
     }
     if (flips < 1) continue;
-    // Larger neighbours: the highest flipped bit i is 0 in k.
+    // Larger neighbours: the highest flipped bit i is 0 in k. (flips ≤ 2: m ≥ 11 tables and r ≤ 31.)
     for (let i = 0; i < bits; i++) {
       if ((k >>> i) & 1) continue;
       const k1 = k | (1 << i);

@@ -10,6 +10,7 @@ import { nowIso } from '../util/time.js';
 import type { CaseService } from './case.service.js';
 import { UserError } from './errors.js';
 import type { ProgressSink, ScanProgress } from './scan-progress.js';
+import type { LabDispatch } from './lab.service.js';
 
 /** The ports a scan needs; the CLI wires real adapters, tests may wire others. */
 export interface ScanPorts {
@@ -37,6 +38,11 @@ export interface ScanOptions {
   batchSize?: number;
   /** Disk images: recompute the image hash and compare with the stored one (default true). */
   verify?: boolean;
+  /**
+   * Lab mode (issue 8): list the files and hand them to the job queue in batches instead of processing them here;
+   * the scan returns once everything is queued, `winnow worker` processes and finishes the evidence items.
+   */
+  lab?: LabDispatch;
 }
 
 export interface ScanResult {
@@ -130,7 +136,13 @@ export class ScanService {
       for (const e of entries) account(e, false);
       writer.add(entries);
     };
+    const lab = opts.lab;
+    let queued: DiskFileJob[] = [];
     const submit = (job: DiskFileJob) => {
+      if (lab) {
+        queued.push(job);
+        return;
+      }
       void this.ports.process.submit(job, onMembers).then((entry) => {
         account(entry, true);
         writer.add([entry]);
@@ -170,6 +182,10 @@ export class ScanService {
         }
       }
       batch = [];
+      if (lab && queued.length >= 1000) {
+        await lab.enqueue(caseId, evidenceId, queued);
+        queued = [];
+      }
       await this.ports.process.waitForBacklog(64);
       await writer.flushIfLarge();
       sink.update(progress);
@@ -180,6 +196,16 @@ export class ScanService {
       if (batch.length >= (opts.batchSize ?? WRITE_BATCH)) await handleBatch();
     }
     if (batch.length) await handleBatch();
+    if (lab) {
+      // Lab mode: the rest is the workers' job (an earlier run's leftovers: `winnow jobs requeue`).
+      if (queued.length) await lab.enqueue(caseId, evidenceId, queued);
+      await writer.flush();
+      await evRepo.update(evidenceId, { enumerated_at: nowIso() });
+      progress.walkDone = true;
+      await lab.listed(caseId, evidenceId);
+      sink.done(progress);
+      return { evidence: (await evRepo.findBySource(caseId, src.abs))!, progress };
+    }
     await evRepo.update(evidenceId, { enumerated_at: nowIso() });
     progress.walkDone = true;
 

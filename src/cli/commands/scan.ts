@@ -6,6 +6,10 @@ import type { ScanResult } from '../../services/scan.service.js';
 import { createProgressReporter } from '../progress-reporter.js';
 import { matchSummaryText } from './match.js';
 import { currentUser, Workspace, type GlobalOptions } from '../workspace.js';
+import { UserError } from '../../services/errors.js';
+import { createLabQueues, FILES_QUEUE, labDispatch } from '../../services/lab.service.js';
+import { LabStore } from '../../adapters/queue/lab-store.js';
+import { leaseSeconds } from './worker.js';
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -35,6 +39,8 @@ export interface ScanCliOptions {
   maxInMemory?: number;
   match: boolean;
   verify: boolean;
+  queue?: boolean;
+  follow?: boolean;
 }
 
 export function registerScanCommand(program: Command): void {
@@ -55,10 +61,16 @@ export function registerScanCommand(program: Command): void {
     .option('--max-expanded <size>', 'absolute limit on bytes one archive may expand to', bytesOpt)
     .option('--max-in-memory <size>', 'largest nested archive/image held in memory to open', bytesOpt)
     .option('--no-verify', 'disk images: do not recompute the image hash (E01: ewfverify) after the scan')
+    .option('--queue', 'lab mode (PostgreSQL): list the files and queue them in batches for `winnow worker` processes, then return')
+    .option('--follow', 'with --queue: follow the workers\' progress until the case is done')
     .option('--no-match', 'do not match against the hash-set library after hashing (run `winnow match` later)')
     .addHelpText('after', '\nArchive members are recorded under their archive: photos.zip!/dir/a.jpg, and nested: a.zip!/b.tar.gz!/b.tar!/c.jpg\nInterrupted scans resume: run the same command again.\nDisk images (detected by content) are read through The Sleuth Kit: every partition, allocated and deleted files,\nNTFS alternate data streams; paths are p1/dir/file per partition. Needs: apt-get install sleuthkit ewf-tools')
     .action(async (sources: string[], opts: ScanCliOptions, cmd: Command) => {
       const ws = await Workspace.open(cmd.optsWithGlobals<GlobalOptions>());
+      if (opts.queue) {
+        await queueScan(ws, sources, opts);
+        return;
+      }
       const scanner = ws.scanner({
         workers: opts.workers,
         limits: {
@@ -90,6 +102,47 @@ export function registerScanCommand(program: Command): void {
         await ws.close();
       }
     });
+}
+
+/** Lab mode: list and queue (the workers process); optionally follow progress until every evidence item is done. */
+async function queueScan(ws: Workspace, sources: string[], opts: ScanCliOptions): Promise<void> {
+  if (ws.handle.caps.engine !== 'postgres') {
+    await ws.close();
+    throw new UserError('--queue needs lab mode: a PostgreSQL workspace database (--db postgres://… or WINNOW_DB)');
+  }
+  const queue = await ws.jobQueue();
+  const scanner = ws.scanner({ workers: 0 }); // nothing is processed here
+  try {
+    await createLabQueues(queue, leaseSeconds());
+    if (opts.createCase) await ws.cases.getOrCreate(opts.case, currentUser());
+    const ports = ws.labPorts(queue, { submit: () => Promise.reject(new Error('lab scan processes nothing itself')) });
+    const result = await scanner.scan.scan(
+      opts.case,
+      sources.map((s) => ({ abs: resolve(s), given: s })),
+      { examiner: opts.examiner, label: sources.length === 1 ? opts.label : undefined, notes: opts.notes, retryFailed: opts.retryFailed, lab: labDispatch(ports) },
+      createProgressReporter({ quiet: true, tty: false, stream: process.stderr }),
+    );
+    const listed = result.progress.reduce((a, p) => a + p.discoveredFiles, 0);
+    const stats = await queue.stats(FILES_QUEUE);
+    if (!opts.quiet) process.stdout.write(`queued: ${listed} files listed in ${result.evidence.length} evidence item(s); files queue: ${stats.queued} waiting, ${stats.active} active\n`);
+    if (!opts.follow) return;
+    const store = new LabStore(ws.handle);
+    const theCase = await ws.cases.get(opts.case);
+    let last = '';
+    for (;;) {
+      const [p] = await store.caseProgress(theCase.id);
+      const line = p ? `${p.processed}/${p.listed} files, ${p.failed} failed, evidence ${p.evidenceDone}/${p.evidence} done` : 'nothing listed';
+      if (line !== last && !opts.quiet) process.stderr.write(`${line}\n`);
+      last = line;
+      if (!p || p.evidenceDone === p.evidence) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    if (!opts.quiet) process.stdout.write(await summaryText(ws, result, 0));
+  } finally {
+    await scanner.close();
+    await queue.close();
+    await ws.close();
+  }
 }
 
 export async function summaryText(ws: Workspace, result: ScanResult, elapsedMs: number): Promise<string> {

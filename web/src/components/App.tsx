@@ -1,0 +1,118 @@
+/**
+ * The shell: who is logged in (from GET /api/auth/session), the always-visible exposure meter, the break
+ * reminder, and which screen shows. A 401 from any request (expired or ended session) drops the user back to the
+ * login screen with a message; the path they were on is kept, so logging in again returns them there.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { api, onUnauthenticated, setCsrfToken, type ExposureMeter, type SessionUser } from '../lib/api.js';
+import { BREAK_EVERY_SECONDS, startBreakReminder } from '../lib/break-reminder.js';
+import { navigate, parseRoute, useLocation } from '../lib/router.js';
+import { CaseDashboard } from './CaseDashboard.js';
+import { CaseList } from './CaseList.js';
+import { ExposureMeterBar } from './ExposureMeterBar.js';
+import { Login } from './Login.js';
+import { ReviewGrid } from './ReviewGrid.js';
+
+interface SessionInfo { user: SessionUser; csrfToken: string; exposure: ExposureMeter }
+
+export function App() {
+  const [session, setSession] = useState<SessionInfo | null | undefined>(undefined);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [breakDue, setBreakDue] = useState<number | null>(null);
+  const [reminder, setReminder] = useState<{ reset: () => void } | null>(null);
+  const loc = useLocation();
+
+  const loadSession = useCallback(async () => {
+    try {
+      const s = await api<SessionInfo>('GET', '/api/auth/session');
+      setCsrfToken(s.csrfToken);
+      setSession(s);
+    } catch {
+      setSession(null);
+    }
+  }, []);
+
+  useEffect(() => {
+    void loadSession();
+    return onUnauthenticated(() => {
+      setCsrfToken(null);
+      setSession((s) => {
+        if (s) setNotice('Your session has expired or was ended. Please log in again.');
+        return null;
+      });
+    });
+  }, [loadSession]);
+
+  useEffect(() => {
+    if (!session) return;
+    const r = startBreakReminder(session.user.id, (active) => setBreakDue(active));
+    setReminder(r);
+    return () => r.stop();
+  }, [session?.user.id]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const setExposure = useCallback((exposure: ExposureMeter) => setSession((s) => (s ? { ...s, exposure } : s)), []);
+
+  // Refresh the meter every minute (another tab may have revealed).
+  useEffect(() => {
+    if (!session) return;
+    const t = window.setInterval(() => {
+      api<ExposureMeter>('GET', '/api/me/exposure').then(setExposure, () => undefined);
+    }, 60_000);
+    return () => window.clearInterval(t);
+  }, [session?.user.id, setExposure]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  if (session === undefined) return <div className="loading">Loading…</div>;
+  if (session === null) {
+    return (
+      <Login
+        notice={notice}
+        onLoggedIn={() => {
+          setNotice(null);
+          void loadSession();
+          if (loc.path === '/login') navigate('/', true);
+        }}
+      />
+    );
+  }
+
+  const route = parseRoute(loc.path);
+  const logout = async () => {
+    try {
+      await api('POST', '/api/auth/logout');
+    } finally {
+      setCsrfToken(null);
+      setSession(null);
+      navigate('/', true);
+    }
+  };
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <a className="brand" href="/" onClick={(e) => { e.preventDefault(); navigate('/'); }}>Winnow</a>
+        <ExposureMeterBar meter={session.exposure} />
+        <span className="who" data-testid="who">{session.user.name} · {session.user.role}</span>
+        <button type="button" onClick={() => void logout()}>Log out</button>
+      </header>
+      {breakDue !== null && (
+        <div className="modal-backdrop" role="dialog" aria-modal="true" aria-labelledby="break-title">
+          <div className="modal">
+            <h2 id="break-title">Time for a break</h2>
+            <p>You have been reviewing for {Math.round(breakDue / 60)} minutes of active use today since your last break. Step away from the screen for a few minutes: look at something far away, move, talk to a colleague.</p>
+            <div className="row">
+              <button type="button" onClick={() => { reminder?.reset(); setBreakDue(null); }}>I took a break</button>
+              <button type="button" className="secondary" onClick={() => setBreakDue(null)}>Remind me again later</button>
+            </div>
+            <p className="hint">Reminders come every {BREAK_EVERY_SECONDS / 60} minutes of active use.</p>
+          </div>
+        </div>
+      )}
+      <main>
+        {route.screen === 'cases' && <CaseList />}
+        {route.screen === 'case' && <CaseDashboard caseId={route.caseId} />}
+        {route.screen === 'review' && <ReviewGrid caseId={route.caseId} user={session.user} exposure={session.exposure} onExposure={setExposure} />}
+        {route.screen === 'not-found' && <p>No such page. <a href="/" onClick={(e) => { e.preventDefault(); navigate('/'); }}>Back to the cases</a></p>}
+      </main>
+    </div>
+  );
+}
