@@ -7,7 +7,7 @@
  * LSB of word 7. Collections are one flat Uint32Array of N × 8 words (hash i at words 8i .. 8i+7).
  *
  * Popcount is SWAR on 32-bit words (JS has no popcount intrinsic; `Math.clz32` tricks are slower). The distance
- * helpers take an `limit` for early exit: after the first four words, a partial distance already > limit stops
+ * helpers take a `limit` for early exit: after the first four words, a partial distance already > limit stops
  * (for unrelated codes the first 128 bits alone are ~64 apart, so half the work is skipped on non-matches).
  *
  * MIH (Norouzi, Punjani & Fleet, TPAMI 2014; shared/notes/matching-perf.md §1): the 256 bits are split into m

@@ -12,7 +12,8 @@ import { cli, CLI, REPO, tempDir } from '../helpers/env.js';
 // with the keyboard, undo, the hard exposure cap's 403 shown as a message, and an ended session back to login.
 // WINNOW_UPDATE_SCREENSHOT=1 rewrites docs/review-grid.png (blurred thumbnails only); otherwise it goes to the temp dir.
 
-const CHROMIUM = '/usr/bin/chromium';
+// WINNOW_CHROMIUM exists only to check that a missing browser fails this test (it does not skip).
+const CHROMIUM = process.env.WINNOW_CHROMIUM ?? '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PASSWORD = 'correct horse battery staple';
 
