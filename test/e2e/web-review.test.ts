@@ -58,7 +58,21 @@ describe('review web UI in Chromium', () => {
   let page: Page;
   let caseId = '';
 
+  // A setup failure (no Chromium, server not starting) fails every test by name, so the runner counts failures.
+  let setupError: unknown = null;
+  const ready = () => {
+    if (setupError) throw setupError;
+  };
+
   before(async () => {
+    try {
+      await setup();
+    } catch (err) {
+      setupError = err;
+    }
+  });
+
+  async function setup(): Promise<void> {
     requireChromium();
     cli(['-w', ws.dir, 'demo', '-q']);
     for (const [name, role] of [['ivy', 'investigator'], ['boss', 'admin']] as const) {
@@ -74,7 +88,7 @@ describe('review web UI in Chromium', () => {
     admin = await browser.newContext();
     const r = await admin.request.post(`${base}/api/auth/login`, { data: { name: 'boss', password: PASSWORD } });
     assert.equal(r.status(), 200, await r.text());
-  });
+  }
 
   after(async () => {
     await browser?.close();
@@ -99,6 +113,7 @@ describe('review web UI in Chromium', () => {
   const tileIds = async () => page.locator('[data-testid=tile]').evaluateAll((els: Attr[]) => els.map((e) => e.getAttribute('data-item-id')!));
 
   test('static UI: served without a session, SPA fallback, API still needs one', async () => {
+    ready();
     const anon = await browser!.newContext();
     try {
       const index = await anon.request.get(`${base}/`);
@@ -117,6 +132,7 @@ describe('review web UI in Chromium', () => {
   });
 
   test('log in, case list, dashboard', async () => {
+    ready();
     await page.goto(base);
     await page.getByLabel('User name').fill('ivy');
     await page.getByLabel('Password').fill('wrong password');
@@ -139,6 +155,7 @@ describe('review web UI in Chromium', () => {
   });
 
   test('grid: known-bad hidden by default, filters match the API', async () => {
+    ready();
     const shown = await tileIds();
     const expected = (await apiItems('')).map((i) => i.id);
     assert.deepEqual(shown, expected, 'grid shows the API order (priority)');
@@ -162,6 +179,7 @@ describe('review web UI in Chromium', () => {
   });
 
   test('reveal one item: audited, meter moves, re-blurs and revokes the object URL', async () => {
+    ready();
     const first = page.getByTestId('tile').first();
     const itemId = (await first.getAttribute('data-item-id'))!;
     assert.equal(await page.getByTestId('revealed-img').count(), 0);
@@ -199,6 +217,7 @@ describe('review web UI in Chromium', () => {
   });
 
   test('screenshot of the grid (blurred thumbnails only)', async () => {
+    ready();
     assert.equal(await page.getByTestId('revealed-img').count(), 0);
     const imgs = await page.getByTestId('safe-img').evaluateAll((els: { src: string }[]) => els.map((e) => e.src));
     assert.ok(imgs.length > 0 && imgs.every((s) => /\/thumbnail$/.test(s)), 'every picture is the safe thumbnail');
@@ -209,6 +228,7 @@ describe('review web UI in Chromium', () => {
   });
 
   test('categorise a near-duplicate cluster with the keyboard, then undo with Ctrl+Z', async () => {
+    ready();
     const items = await apiItems('');
     const clustered = items.find((i) => i.clusterId && (i.clusterSize ?? 0) >= 2 && i.category === null)!;
     assert.ok(clustered, 'the demo has a near-duplicate cluster');
@@ -254,6 +274,7 @@ describe('review web UI in Chromium', () => {
   });
 
   test('item detail: EXIF, GPS coordinates, cluster members, notes and tags', async () => {
+    ready();
     const gpsItem = (await apiItems('hasGps=true'))[0]!;
     await page.locator(`[data-testid=tile][data-item-id="${gpsItem.id}"]`).dblclick();
     const panel = page.getByTestId('item-panel');
@@ -278,6 +299,7 @@ describe('review web UI in Chromium', () => {
   });
 
   test('a 403 from the hard exposure cap is shown as a clear message', async () => {
+    ready();
     const r = await admin.request.put(`${base}/api/admin/exposure-policy`, { data: { hardReveals: 1, softReveals: 1 }, headers: { 'x-csrf-token': await adminCsrf() } });
     assert.equal(r.status(), 200, await r.text());
     const tile = page.getByTestId('tile').nth(1);
@@ -292,6 +314,7 @@ describe('review web UI in Chromium', () => {
   });
 
   test('virtual scrolling over a million items: bounded DOM, a window of pages, cursors followed in order', async () => {
+    ready();
     // The grid API is replaced, for this page only, by a synthetic 1,000,000-item listing (cursor = offset).
     const TOTAL = 1_000_000;
     const p2 = await context.newPage();
@@ -331,6 +354,7 @@ describe('review web UI in Chromium', () => {
       assert.ok(asked.length >= 8 && asked.length < TOTAL / 200);
       const held = Number(/pages held: (\d+)/.exec(await p2.getByTestId('grid-status').innerText())![1]);
       assert.ok(held >= 1 && held <= 5, `a window of pages is held, not all ${asked.length} (${held})`);
+      await p2.getByTestId('tile').first().waitFor(); // the page under the viewport may still be on its way
       const tiles = await p2.getByTestId('tile').count();
       assert.ok(tiles > 0 && tiles < 200, `only the tiles on screen are in the DOM (${tiles})`);
       const deepest = Math.max(...(await p2.locator('[data-testid=tile] .name').allInnerTexts()).map((t) => Number(/item-(\d+)/.exec(t)?.[1] ?? -1)));
@@ -345,6 +369,7 @@ describe('review web UI in Chromium', () => {
   });
 
   test('break reminder after an hour of active use; idle time does not count', async () => {
+    ready();
     const ctx = await browser!.newContext({ viewport: { width: 1200, height: 800 } });
     try {
       await ctx.clock.install();
@@ -375,6 +400,7 @@ describe('review web UI in Chromium', () => {
   });
 
   test('an ended session sends the reviewer back to the login screen', async () => {
+    ready();
     await context.clearCookies();
     await page.getByLabel('Category').selectOption('uncategorised');
     await page.getByText('Your session has expired or was ended').waitFor();

@@ -23,7 +23,7 @@ export function registerServeCommand(program: Command): void {
       }, { logger: !!opts.log });
       const address = await app.listen({ port, host: opts.host });
       if ((await ws.users.list()).length === 0) process.stderr.write('winnow: no accounts yet: create one with  winnow user add NAME --role admin\n');
-      process.stdout.write(`winnow review server on ${address} (workspace ${ws.dir}, database ${ws.handle.location})\n`);
+      process.stdout.write(`winnow review server on ${address} (workspace ${ws.dir}, database ${ws.handle.location})\nopen ${address}/ in a browser; accounts: winnow user add NAME --role investigator\n`);
       const stop = async () => {
         await app.close();
         await ws.close();
