@@ -31,6 +31,7 @@ import { PdqIndexBuilder, type PdqIndex } from '../src/matching/pdq-index.js';
 import { linearScan } from '../src/matching/pdq-linear-scan.js';
 import { clusterPdq } from '../src/matching/pdq-clusters.js';
 import { PDQ_WORDS, distanceWithin } from '../src/matching/pdq-words.js';
+import { prng } from '../test/helpers/prng.js';
 
 const args = new Set(process.argv.slice(2));
 for (const a of args) {
@@ -87,18 +88,6 @@ function fillRandom(a: Uint8Array | Uint32Array): void {
   for (let o = 0; o < bytes.length; o += 1 << 30) randomFillSync(bytes, o, Math.min(1 << 30, bytes.length - o));
 }
 
-/** xorshift32, for repeatable choices. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-}
 
 const M = (n: number): string => (n >= 1e6 ? `${+(n / 1e6).toFixed(1)} M` : `${+(n / 1e3).toFixed(0)} k`);
 const f1 = (x: number): string => x.toFixed(1);

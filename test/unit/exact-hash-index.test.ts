@@ -10,19 +10,8 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { ExactHashIndex, ExactHashIndexBuilder, defaultPrefixBits, keyBytesFor } from '../../src/matching/exact-hash-index.js';
 import { tempDir } from '../helpers/env.js';
+import { prng } from '../helpers/prng.js';
 
-/** xorshift32: repeatable test data. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-}
 
 function randomKey(rnd: () => number, width: number): Uint8Array {
   const k = new Uint8Array(width);

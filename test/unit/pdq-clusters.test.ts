@@ -9,18 +9,8 @@ import {
   CLUSTER_EXCLUDED, CLUSTER_SINGLETON, clusterMembers, clusterPdq, clusterTablesFor, type PdqClusterResult,
 } from '../../src/matching/pdq-clusters.js';
 import { PDQ_WORDS, distance } from '../../src/matching/pdq-words.js';
+import { prng } from '../helpers/prng.js';
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-}
 
 interface Synthetic {
   codes: Uint32Array;

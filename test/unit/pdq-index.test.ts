@@ -15,18 +15,8 @@ import {
 } from '../../src/matching/pdq-words.js';
 import { hammingDistance, pdqDihedralFromRgb, PDQ_DIHEDRAL_NAMES } from '../../src/hashing/pdq.js';
 import { tempDir } from '../helpers/env.js';
+import { prng } from '../helpers/prng.js';
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
-}
 
 function randomCode(rnd: () => number): Uint32Array {
   const c = new Uint32Array(PDQ_WORDS);
