@@ -4,13 +4,14 @@
  * made here with `mke2fs -d` from generated random files (e2fsprogs).
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
-import { CLI, cli, requireTool, tempDir } from '../helpers/env.js';
+import { cli, requireTool, tempDir } from '../helpers/env.js';
+import { killScanAfter } from '../helpers/kill-scan.js';
 
 const t = tempDir('winnow-disk-resume-');
 after(() => t.cleanup());
@@ -33,25 +34,8 @@ test('a disk-image scan killed with SIGKILL resumes with no file missing and non
 
   const ws = join(t.dir, 'ws');
   cli(['-w', ws, 'case', 'create', 'img']);
-  const child = spawn(process.execPath, [CLI, '-w', ws, 'scan', '--case', 'img', '-q', '--no-match', '--workers', '1', img], { stdio: 'ignore' });
-  const exited = new Promise<void>((r) => child.on('exit', () => r()));
   const dbFile = join(ws, 'winnow.sqlite');
-  let doneAtKill = 0;
-  for (let i = 0; i < 6000 && doneAtKill < 600; i++) {
-    await new Promise((r) => setTimeout(r, 10));
-    try {
-      const db = new BetterSqlite3(dbFile, { readonly: true, fileMustExist: true });
-      try {
-        doneAtKill = (db.prepare("select count(*) as n from file_stage where stage = 'digest'").get() as { n: number }).n;
-      } finally {
-        db.close();
-      }
-    } catch {
-      /* not created yet */
-    }
-  }
-  child.kill('SIGKILL');
-  await exited;
+  const doneAtKill = await killScanAfter(['-w', ws, 'scan', '--case', 'img', '-q', '--no-match', '--workers', '1', img], dbFile, 'digest', 600);
   assert.ok(doneAtKill >= 600 && doneAtKill < N, `killed after ${doneAtKill} files: not in the middle of the scan`);
 
   const out = cli(['-w', ws, 'scan', '--case', 'img', '--no-match', img]);

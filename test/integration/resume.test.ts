@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +7,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import yazl from 'yazl';
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { CLI, cli, exportJsonl, tempDir } from '../helpers/env.js';
+import { cli, exportJsonl, tempDir } from '../helpers/env.js';
+import { killScanAfter } from '../helpers/kill-scan.js';
 
 const t = tempDir();
 after(() => t.cleanup());
@@ -39,26 +39,7 @@ test('a scan killed with SIGKILL resumes with no file missing and none counted t
   const ws = join(t.dir, 'ws');
   cli(['-w', ws, 'case', 'create', 'resume']);
 
-  const args = [CLI, '-w', ws, 'scan', '--case', 'resume', '-q', '--workers', '1', src];
-  const child = spawn(process.execPath, args, { stdio: 'ignore' });
-  const exited = new Promise<void>((r) => child.on('exit', () => r()));
-  const dbFile = join(ws, 'winnow.sqlite');
-  let doneAtKill = 0;
-  for (let i = 0; i < 3000 && doneAtKill < 2000; i++) {
-    await new Promise((r) => setTimeout(r, 10));
-    try {
-      const db = new BetterSqlite3(dbFile, { readonly: true, fileMustExist: true });
-      try {
-        doneAtKill = (db.prepare("select count(*) as n from file_stage where stage = 'digest'").get() as { n: number }).n;
-      } finally {
-        db.close();
-      }
-    } catch {
-      /* not created yet */
-    }
-  }
-  child.kill('SIGKILL');
-  await exited;
+  const doneAtKill = await killScanAfter(['-w', ws, 'scan', '--case', 'resume', '-q', '--workers', '1', src], join(ws, 'winnow.sqlite'), 'digest', 2000);
   assert.ok(doneAtKill >= 2000 && doneAtKill < N, `killed after ${doneAtKill} files: not in the middle of the scan`);
 
   const out = cli(['-w', ws, 'scan', '--case', 'resume', '--workers', '2', src]);
@@ -102,24 +83,7 @@ test('a scan killed during the PDQ stage resumes: no picture hashed twice, none 
   }
   const ws = join(t.dir, 'ws-pdq');
   cli(['-w', ws, 'case', 'create', 'pdq-resume']);
-  const child = spawn(process.execPath, [CLI, '-w', ws, 'scan', '--case', 'pdq-resume', '-q', '--workers', '1', src], { stdio: 'ignore' });
-  const exited = new Promise<void>((r) => child.on('exit', () => r()));
-  let doneAtKill = 0;
-  for (let i = 0; i < 6000 && doneAtKill < 100; i++) {
-    await new Promise((r) => setTimeout(r, 10));
-    try {
-      const db = new BetterSqlite3(join(ws, 'winnow.sqlite'), { readonly: true, fileMustExist: true });
-      try {
-        doneAtKill = (db.prepare("select count(*) as n from file_stage where stage = 'pdq'").get() as { n: number }).n;
-      } finally {
-        db.close();
-      }
-    } catch {
-      /* not created yet */
-    }
-  }
-  child.kill('SIGKILL');
-  await exited;
+  const doneAtKill = await killScanAfter(['-w', ws, 'scan', '--case', 'pdq-resume', '-q', '--workers', '1', src], join(ws, 'winnow.sqlite'), 'pdq', 100);
   assert.ok(doneAtKill >= 100 && doneAtKill < N, `killed after ${doneAtKill} pictures: not in the middle of the PDQ stage`);
   cli(['-w', ws, 'scan', '--case', 'pdq-resume', '-q', src]);
 
