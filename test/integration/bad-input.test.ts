@@ -54,6 +54,9 @@ describe('bad input is recorded with a clear error and the scan goes on', () => 
     if (process.getuid?.() === 0) {
       chownSync(ws, 65534, 65534);
       chmodSync(t.dir, 0o755);
+      // The unprivileged user must be able to run Winnow itself: say so plainly instead of a MODULE_NOT_FOUND later.
+      const probe = spawnSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(CLI)}, require('fs').constants.R_OK)`], asUser);
+      assert.equal(probe.status, 0, `this test scans as uid 65534 (nobody) because permission checks mean nothing to root; that user cannot read ${CLI}: make the checkout's parent folders world-readable (chmod o+rx)`);
     }
     const before = snapshot(src);
     const run = (args: string[]) => {
