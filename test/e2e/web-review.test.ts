@@ -354,8 +354,12 @@ describe('review web UI in Chromium', () => {
       assert.ok(asked.length >= 8 && asked.length < TOTAL / 200);
       const held = Number(/pages held: (\d+)/.exec(await p2.getByTestId('grid-status').innerText())![1]);
       assert.ok(held >= 1 && held <= 5, `a window of pages is held, not all ${asked.length} (${held})`);
-      await p2.getByTestId('tile').first().waitFor(); // the page under the viewport may still be on its way
-      const tiles = await p2.getByTestId('tile').count();
+      // The page under the viewport may still be on its way: count in the page once tiles are there (one evaluation,
+      // so tiles cannot disappear between the wait and the count).
+      const tiles = Number(await (await p2.waitForFunction(() => {
+        const n = (globalThis as unknown as { document: Dom }).document.querySelectorAll('[data-testid=tile]').length;
+        return n > 0 ? n : false;
+      })).jsonValue());
       assert.ok(tiles > 0 && tiles < 200, `only the tiles on screen are in the DOM (${tiles})`);
       const deepest = Math.max(...(await p2.locator('[data-testid=tile] .name').allInnerTexts()).map((t) => Number(/item-(\d+)/.exec(t)?.[1] ?? -1)));
       assert.ok(deepest >= before - 400, `the tiles on screen are from deep in the list (item-${deepest})`);
