@@ -110,8 +110,17 @@ export class ReviewRepository {
     return out;
   }
 
+  /**
+   * One page of the grid. The normal plan walks review_order_idx (already in grid order) and stops after `limit`
+   * matches. That is slow when a filter is selective (a rare status, a camera make on few files): then the plan
+   * should start from the filter's own index and sort the few matching rows. Which case applies is decided from a
+   * cheap count on that index (both engines, no planner hints): a rare filter gets a sort key the order index cannot
+   * serve; a common camera make gets a comparison its index cannot serve.
+   */
   async gridPage(caseId: string, filter: GridFilter, after: GridCursor | null, limit: number): Promise<GridRow[]> {
-    const sortKey = sql<number>`(-coalesce(t.priority, -1))`;
+    const rare = await this.selectiveFilter(caseId, filter);
+    const sortKey = rare ? sql<number>`((-coalesce(t.priority, -1)) + 0)` : sql<number>`(-coalesce(t.priority, -1))`;
+    const cameraByOrder = !rare && (filter.make !== undefined || filter.model !== undefined);
     let q = this.h.db
       .selectFrom('file_triage as t')
       .innerJoin('file as f', 'f.id', 't.file_id')
@@ -129,10 +138,43 @@ export class ReviewRepository {
         sortKey.as('sort_key'),
       ])
       .where('e.case_id', '=', caseId)
-      .where((eb) => eb.and(conditions(eb as unknown as Eb, filter)));
-    if (after) q = q.where(sql<SqlBool>`(${sortKey}, t.file_id) > (${after.k}, ${after.id})`);
+      .where((eb) => eb.and(conditions(eb as unknown as Eb, filter, cameraByOrder)));
+    // Keyset: `key >= k` first, so that the index range starts at the cursor (a row-value comparison alone is not
+    // used as a range start), then the exact tie-break on the file id.
+    if (after) q = q.where(sql<SqlBool>`${sortKey} >= ${after.k} AND (${sortKey} > ${after.k} OR t.file_id > ${after.id})`);
     const rows = await q.orderBy(sortKey).orderBy('t.file_id').limit(limit).execute();
     return rows.map((r) => ({ ...r, sort_key: Number(r.sort_key), has_gps: Number(r.has_gps), ignorable: Number(r.ignorable) }) as GridRow);
+  }
+
+  /**
+   * Does a filter with an index of its own match few enough rows that starting from that index is cheaper? Counted
+   * with a cap (LIMIT RARE + 1), so a common value costs at most RARE index steps.
+   */
+  private async selectiveFilter(caseId: string, f: GridFilter): Promise<boolean> {
+    const RARE = 2000;
+    const capped = async (q: { limit(n: number): { execute(): Promise<unknown[]> } }) => (await q.limit(RARE + 1).execute()).length <= RARE;
+    if (f.statuses?.length) {
+      const q = this.h.db
+        .selectFrom('file_triage as t')
+        .innerJoin('file as f', 'f.id', 't.file_id')
+        .innerJoin('evidence as e', 'e.id', 'f.evidence_id')
+        .select('t.file_id')
+        .where('t.status', 'in', f.statuses)
+        .where('e.case_id', '=', caseId);
+      if (await capped(q)) return true;
+    }
+    if (f.make !== undefined || f.model !== undefined) {
+      let q = this.h.db
+        .selectFrom('media_metadata as mm')
+        .innerJoin('file as f', 'f.id', 'mm.file_id')
+        .innerJoin('evidence as e', 'e.id', 'f.evidence_id')
+        .select('mm.file_id')
+        .where('e.case_id', '=', caseId);
+      if (f.make !== undefined) q = q.where('mm.make', '=', f.make);
+      if (f.model !== undefined) q = q.where('mm.model', '=', f.model);
+      if (await capped(q)) return true;
+    }
+    return false;
   }
 
   async item(caseId: string, fileId: string) {
@@ -252,7 +294,7 @@ export class ReviewRepository {
   }
 }
 
-function conditions(eb: Eb, f: GridFilter): Expression<SqlBool>[] {
+function conditions(eb: Eb, f: GridFilter, cameraByOrder = false): Expression<SqlBool>[] {
   const c: Expression<SqlBool>[] = [];
   if (!f.includeKnownBad) c.push(eb('t.status', '!=', 'known-bad'));
   if (!f.includeIgnorable) c.push(eb('t.ignorable', '=', 0));
@@ -267,8 +309,10 @@ function conditions(eb: Eb, f: GridFilter): Expression<SqlBool>[] {
   }
   if (f.setId) c.push(eb.exists(eb.selectFrom('file_match as m').select('m.file_id').whereRef('m.file_id', '=', 't.file_id').where('m.set_id', '=', f.setId)));
   if (f.hasGps !== undefined) c.push(eb('mm.gps_lat', f.hasGps ? 'is not' : 'is', null));
-  if (f.make) c.push(eb('mm.make', '=', f.make));
-  if (f.model) c.push(eb('mm.model', '=', f.model));
+  // cameraByOrder: a common make/model is compared through coalesce, which its index cannot serve, so the plan walks
+  // the grid order instead of sorting every file of that camera.
+  if (f.make) c.push(cameraByOrder ? eb(eb.fn.coalesce('mm.make', sql.lit('')), '=', f.make) : eb('mm.make', '=', f.make));
+  if (f.model) c.push(cameraByOrder ? eb(eb.fn.coalesce('mm.model', sql.lit('')), '=', f.model) : eb('mm.model', '=', f.model));
   if (f.clusterId) c.push(eb('t.cluster_id', '=', f.clusterId));
   if (f.evidenceId) c.push(eb('f.evidence_id', '=', f.evidenceId));
   if (f.mimeType) c.push(f.mimeType.endsWith('/') ? eb('f.mime_type', 'like', `${f.mimeType.replace(/[%_\\]/g, '')}%`) : eb('f.mime_type', '=', f.mimeType));
