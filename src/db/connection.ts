@@ -102,11 +102,23 @@ async function migrate(handle: DatabaseHandle): Promise<void> {
     provider: migrationProvider(handle.caps),
     ...(handle.schema ? { migrationTableSchema: handle.schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  // Kysely checks for its bookkeeping tables by introspecting every schema on the server; another workspace's schema
+  // dropped at that moment makes the check fail with `schema "x" does not exist` although nothing of ours is wrong.
+  // Such a failure (naming a schema that is not ours, before any migration ran) is retried.
+  let { error, results } = await migrator.migrateToLatest();
+  for (let attempt = 1; error && attempt <= 5 && isForeignSchemaRace(error, handle.schema, results); attempt++) {
+    await new Promise((r) => setTimeout(r, 50 * attempt));
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new DatabaseConfigError(`database migration "${failed}" failed on ${handle.location}: ${(error as Error).message}`);
   }
+}
+
+function isForeignSchemaRace(error: unknown, own: string | null, results: readonly { status: string }[] | undefined): boolean {
+  const m = /schema "([^"]+)" does not exist/.exec((error as Error)?.message ?? '');
+  return m !== null && m[1] !== own && !(results ?? []).some((r) => r.status === 'Success' || r.status === 'Error');
 }
 
 /** Drop a PostgreSQL schema (tests and `workspace destroy`). */
