@@ -12,6 +12,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { renderScene } from '../src/adapters/demo-evidence.js';
+import { mulberry32 } from '../test/helpers/prng.js';
 
 export interface RawRgb {
   data: Uint8Array;
@@ -31,17 +32,7 @@ export interface GeneratedImage {
   bytes: number;
 }
 
-/** mulberry32: small seeded PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = mulberry32;
 
 /**
  * Adds value noise to `img` in place: for each (cell size px, amplitude) octave a random grid, bilinearly

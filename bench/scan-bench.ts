@@ -20,6 +20,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
+import { mulberry32 } from '../test/helpers/prng.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const GNU_TIME = '/usr/bin/time';
@@ -62,17 +63,8 @@ function parseArgs(argv: string[]): Options {
 // ---------------------------------------------------------------------------------------------------------------
 // corpus
 
-/** mulberry32: small seeded PRNG, so the small-file sizes are the same on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so the small-file sizes are the same on every machine. */
+const prng = mulberry32;
 
 function writeRandomFile(path: string, size: number, scratch: Buffer): void {
   const fd = openSync(path, 'w');

@@ -15,32 +15,15 @@
  */
 
 import type { HashAlgorithm } from '../domain/hash-set.js';
+import type { HashListRecord, MalformedLine } from '../services/hash-set.service.js';
 export type { HashAlgorithm };
 
 /** Hex length of each algorithm (PDQ: 256 bits, as `src/hashing/pdq.ts` formats it). */
 export const HASH_HEX_LENGTH: Readonly<Record<HashAlgorithm, number>> = { md5: 32, sha1: 40, sha256: 64, pdq: 64 };
 
-export interface HashSetRecord {
-  /** Normalised lowercase hex, length-checked per algorithm; at least one is present. */
-  hashes: Partial<Record<HashAlgorithm, string>>;
-  /** Exactly as given (e.g. "1", "0", "A1", "CAT A"); null when absent or null in the file. */
-  category: string | null;
-  /** Entry-level baseline flag if the format has one (ICSE `Baseline`); null when absent. */
-  baseline: boolean | null;
-  name: string | null;
-  size: number | null;
-  pdqQuality: number | null;
-  /** Opaque (VICS base64, NCMEC `pdna`): never parsed, never compared here. */
-  photoDna: string | null;
-  /** Other small fields worth keeping (series, victimIdentified, productCode, …); null when there are none. */
-  extra: Record<string, unknown> | null;
-}
-
-export interface MalformedRecord {
-  /** "line 17" for text formats, "Media[3]" / "Cases[0].Media[3]" / "video[1]" / "FILE row 9" otherwise. */
-  location: string;
-  reason: string;
-}
+/** The readers produce the records and malformed-line reports the import service's port defines. */
+export type HashSetRecord = HashListRecord;
+export type MalformedRecord = MalformedLine;
 
 export type HashSetFormat =
   | 'vics'

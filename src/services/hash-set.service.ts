@@ -5,19 +5,25 @@ import { newId } from '../util/ids.js';
 import { nowIso } from '../util/time.js';
 import { NotFoundError, UserError } from './errors.js';
 
-/** One record of a hash list as the format readers produce it (see src/hashsets). */
+/** One record of a hash list as the format readers produce it (src/hashsets implements this port). */
 export interface HashListRecord {
+  /** Normalised lowercase hex, length-checked per algorithm; at least one is present. */
   hashes: Partial<Record<HashAlgorithm, string>>;
+  /** Exactly as given (e.g. "1", "0", "A1", "CAT A"); null when absent or null in the file. */
   category: string | null;
+  /** Entry-level baseline flag if the format has one (ICSE `Baseline`); null when absent. */
   baseline: boolean | null;
   name: string | null;
   size: number | null;
   pdqQuality: number | null;
+  /** Opaque (VICS base64, NCMEC `pdna`): never parsed, never compared here. */
   photoDna: string | null;
+  /** Other small fields worth keeping (series, victimIdentified, productCode, …); null when there are none. */
   extra: Record<string, unknown> | null;
 }
 
 export interface MalformedLine {
+  /** "line 17" for text formats, "Media[3]" / "Cases[0].Media[3]" / "video[1]" / "FILE row 9" otherwise. */
   location: string;
   reason: string;
 }

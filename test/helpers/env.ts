@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { ExportRecord } from '../../src/formats/export-record.js';
 
 /** Repository root (tests run from dist/test/…). */
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
@@ -59,40 +60,8 @@ export function parseTsv(text: string): Record<string, string>[] {
   return lines.map((l) => Object.fromEntries(l.split('\t').map((v, i) => [header[i] ?? `c${i}`, v])));
 }
 
-export interface JsonlRecord {
-  evidence: string;
-  path: string;
-  parent: string | null;
-  size: number | null;
-  md5: string | null;
-  sha1: string | null;
-  sha256: string | null;
-  mimeType: string | null;
-  extensionMismatch: boolean;
-  error: string | null;
-  errorCode: string | null;
-  archive: { status: string | null; members: number | null } | null;
-  exif: null | {
-    make: string | null; model: string | null; serial: string | null; internalSerial: string | null; lensSerial: string | null;
-    dateTimeOriginal: string | null; gps: { lat: number; lon: number; alt: number | null } | null;
-  };
-  pdq: string | null;
-  pdqQuality: number | null;
-  matches: null | { set: string; role: string; algorithm: string; distance: number; percent: number | null; category: string | null; profile: string | null; baseline: boolean }[];
-  triage: string | null;
-  ignorable: boolean | null;
-  category: string | null;
-  categoryProfile: string | null;
-  baseline: boolean | null;
-  cluster: string | null;
-  clusterSize: number | null;
-  workspaceCluster: string | null;
-  workspaceClusterCases: number | null;
-  priority: number | null;
-  priorityReasons: { rule: string; points: number; detail: string }[] | null;
-  video: null | { durationSec: number | null; codec: string | null; width: number | null; height: number | null; framesHashed: number; error: string | null };
-  thumbnail: null | { kind: string; width: number; height: number; safe: string };
-}
+/** One line of `winnow export --format jsonl`: the documented export record. */
+export type JsonlRecord = ExportRecord;
 
 export function exportJsonl(workspace: string, caseName: string, extra: string[] = []): JsonlRecord[] {
   const out = cli(['-w', workspace, ...extra, 'export', '--case', caseName, '--format', 'jsonl']);

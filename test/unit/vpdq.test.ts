@@ -13,18 +13,9 @@ import {
   vpdqPrepare,
   type VideoFrameHash,
 } from '../../src/hashing/vpdq.js';
+import { mulberry32 } from '../helpers/prng.js';
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const rand = rng(20240611);
 
