@@ -12,6 +12,7 @@ import { registerAuditCommands } from './commands/audit.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { registerJobsCommands } from './commands/jobs.js';
 import { registerStatusCommand } from './commands/status.js';
+import { registerHotlineCommands } from './commands/hotline.js';
 import { runAction } from './run-action.js';
 import { VERSION } from './version.js';
 
@@ -35,5 +36,6 @@ registerAuditCommands(program);
 registerWorkerCommand(program);
 registerJobsCommands(program);
 registerStatusCommand(program);
+registerHotlineCommands(program);
 
 void runAction(() => program.parseAsync(process.argv));

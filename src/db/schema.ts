@@ -6,7 +6,7 @@
  * - booleans are integers 0/1 (SQLite has no boolean; one representation everywhere);
  * - digests are raw bytes (BLOB / BYTEA), lowercase hex only at the edges.
  */
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 
 type BigIntCol = number; // int8 is parsed to number on pg (see db/connection.ts); sizes stay below 2^53
@@ -449,3 +449,206 @@ export interface Database {
 }
 
 export type LabWorkerRow = Selectable<LabWorkerTable>;
+
+// --- Hotline desk (migration 0008, issue 7). Column meanings are documented in the migration. ---
+
+export interface HlReportTable {
+  id: string;
+  number: string;
+  received_at: string;
+  source: string;
+  partner: string | null;
+  external_ref: string | null;
+  description: string | null;
+  content_type_hint: string | null;
+  where_found: string | null;
+  referrer: string | null;
+  language: string | null;
+  reporter_contact: string | null;
+  reporter_token_hash: string | null;
+  created_by: string | null;
+  anonymised_at: string | null;
+}
+
+export interface HlUrlTable {
+  id: string;
+  canonical_sha256: string;
+  canonical_url: string;
+  host: string;
+  first_report_id: string;
+  status: string;
+  classification: string | null;
+  dedicated_domain: Generated<number>;
+  hosting_country: string | null;
+  hosting_org: string | null;
+  hosting_asn: number | null;
+  behind_cdn: Generated<number>;
+  notice_contact_id: string | null;
+  hold_reason: string | null;
+  hold_by: string | null;
+  hold_at: string | null;
+  received_at: string;
+  assessed_at: string | null;
+  traced_at: string | null;
+  forwarded_at: string | null;
+  notice_first_sent_at: string | null;
+  notice_last_sent_at: string | null;
+  notice_count: Generated<number>;
+  first_offline_at: string | null;
+  last_check_at: string | null;
+  last_check_result: string | null;
+  offline_streak: Generated<number>;
+  closed_at: string | null;
+  closure_reason: string | null;
+  moved_to_url_id: string | null;
+  gone_before_notice: Generated<number>;
+  anonymised_at: string | null;
+}
+
+export interface HlReportUrlTable {
+  report_id: string;
+  position: number;
+  url_id: string;
+  raw_url: string;
+  was_known: Generated<number>;
+}
+
+export interface HlAssessmentTable {
+  id: string;
+  url_id: string;
+  classification: string;
+  decided_by_kind: string;
+  decided_by: string | null;
+  decided_at: string;
+  viewed_content: Generated<number>;
+  age_group: string | null;
+  content_kind: string | null;
+  note: string | null;
+}
+
+export interface HlTraceTable {
+  id: string;
+  url_id: string;
+  version: number;
+  traced_at: string;
+  host: string;
+  cname_chain: string;
+  addresses: string;
+  ip: string | null;
+  asn: number | null;
+  prefix: string | null;
+  org: string | null;
+  country: string | null;
+  registry: string | null;
+  cdn: Generated<number>;
+  cdn_name: string | null;
+  contacts: string;
+  evidence: string;
+  error: string | null;
+  moved: Generated<number>;
+}
+
+export interface HlContactTable {
+  id: string;
+  org: string;
+  asn: number | null;
+  scope: string;
+  email: string;
+  country: string | null;
+  language: string | null;
+  source: string;
+  approved: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface HlForwardTable {
+  id: string;
+  url_id: string;
+  destination_kind: string;
+  destination: string;
+  country: string | null;
+  format: string;
+  package_id: string | null;
+  created_at: string;
+  created_by: string | null;
+  cleared_at: string | null;
+  cleared_by: string | null;
+}
+
+export interface HlNoticeTable {
+  id: string;
+  contact_id: string;
+  to_address: string;
+  created_at: string;
+  status: string;
+  sent_at: string | null;
+  message_id: string | null;
+  xarf_report_id: string | null;
+  error: string | null;
+  attempts: Generated<number>;
+}
+
+export interface HlNoticeUrlTable {
+  notice_id: string;
+  url_id: string;
+  sequence: number;
+}
+
+export interface HlCheckTable {
+  id: string;
+  url_id: string;
+  checked_at: string;
+  method: string;
+  result: string;
+  http_status: number | null;
+  dns: string | null;
+  redirects: string | null;
+  final_url: string | null;
+  body_md5: string | null;
+  body_sha1: string | null;
+  body_pdq: string | null;
+  hash_match: string | null;
+  duration_ms: number | null;
+  error: string | null;
+}
+
+export interface HlUrlHashTable {
+  url_id: string;
+  algorithm: string;
+  hash: string;
+  source: string;
+  recorded_at: string;
+}
+
+export interface HlEventTable {
+  id: string;
+  url_id: string;
+  at: string;
+  kind: string;
+  actor: string | null;
+  detail: string;
+}
+
+export interface Database {
+  hl_report: HlReportTable;
+  hl_url: HlUrlTable;
+  hl_report_url: HlReportUrlTable;
+  hl_assessment: HlAssessmentTable;
+  hl_trace: HlTraceTable;
+  hl_contact: HlContactTable;
+  hl_forward: HlForwardTable;
+  hl_notice: HlNoticeTable;
+  hl_notice_url: HlNoticeUrlTable;
+  hl_check: HlCheckTable;
+  hl_url_hash: HlUrlHashTable;
+  hl_event: HlEventTable;
+}
+
+export type HlReportRow = Selectable<HlReportTable>;
+export type HlUrlRow = Selectable<HlUrlTable>;
+export type HlTraceRow = Selectable<HlTraceTable>;
+export type HlContactRow = Selectable<HlContactTable>;
+export type HlNoticeRow = Selectable<HlNoticeTable>;
+export type HlCheckRow = Selectable<HlCheckTable>;
+export type HlEventRow = Selectable<HlEventTable>;

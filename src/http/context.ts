@@ -7,6 +7,7 @@ import type { CategorisationService } from '../services/categorisation.service.j
 import type { ReviewService } from '../services/review.service.js';
 import type { UserService } from '../services/user.service.js';
 import type { LoginThrottle } from './login-throttle.js';
+import type { HotlineDeps } from './hotline-context.js';
 
 export interface ServerDeps {
   auth: AuthService;
@@ -19,6 +20,8 @@ export interface ServerDeps {
   throttle: LoginThrottle;
   /** Set the Secure flag on cookies (serve behind TLS). */
   secureCookies: boolean;
+  /** The hotline desk (issue 7); absent in servers built for the review app alone. */
+  hotline?: HotlineDeps;
 }
 
 declare module 'fastify' {

@@ -16,10 +16,12 @@ export function registerServeCommand(program: Command): void {
       // Loaded here, not at start-up: Fastify costs every other command ~0.3 s.
       const { buildServer } = await import('../../http/server.js');
       const { LoginThrottle } = await import('../../http/login-throttle.js');
+      const { hotlineDeps } = await import('../hotline-wiring.js');
       const ws = await Workspace.open(cmd.optsWithGlobals<GlobalOptions>());
       const { app } = await buildServer({
         auth: ws.auth, users: ws.users, review: ws.review, categorisation: ws.categorisation, audit: ws.audit,
         workspaceDir: ws.dir, throttle: new LoginThrottle(), secureCookies: !!opts.secureCookies,
+        hotline: hotlineDeps(ws),
       }, { logger: !!opts.log });
       const address = await app.listen({ port, host: opts.host });
       if ((await ws.users.list()).length === 0) process.stderr.write('winnow: no accounts yet: create one with  winnow user add NAME --role admin\n');

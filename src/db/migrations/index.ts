@@ -7,6 +7,7 @@ import { videoAndThumbnails } from './0004-video-and-thumbnails.js';
 import { diskImages } from './0005-disk-images.js';
 import { usersAuditReview } from './0006-users-audit-review.js';
 import { labWorkers } from './0007-lab-workers.js';
+import { hotline } from './0008-hotline.js';
 
 /**
  * Migrations are ordered by name and shared by both engines. They receive the engine's capabilities to pick
@@ -23,6 +24,7 @@ export function migrationProvider(caps: EngineCapabilities): MigrationProvider {
         '0005-disk-images': diskImages(caps),
         '0006-users-audit-review': usersAuditReview(caps),
         '0007-lab-workers': labWorkers(caps),
+        '0008-hotline': hotline(caps),
       };
     },
   };
