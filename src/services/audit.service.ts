@@ -20,7 +20,9 @@ export type AuditAction =
   | 'reveal' | 'reveal-refused'
   | 'categorise' | 'categorise-undo' | 'note' | 'tag'
   | 'list-known-bad' | 'export'
-  | 'user-add' | 'user-change' | 'member-add' | 'member-remove' | 'policy-change';
+  | 'user-add' | 'user-change' | 'member-add' | 'member-remove' | 'policy-change'
+  // hotline desk (issue 7): blocking and package downloads, police decisions, the contact book, desk settings
+  | 'hotline-export' | 'hotline-police' | 'hotline-contact' | 'hotline-settings' | 'hotline-retention';
 
 export interface AuditVerifyResult {
   ok: boolean;
