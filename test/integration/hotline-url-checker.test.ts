@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import tls from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { AddressPolicy } from '../../src/adapters/hotline/address-policy.js';
@@ -360,5 +366,70 @@ describe('SafeUrlChecker against a fake hosting site', () => {
     const r = await checker().check(`https://host.test:${host.port}/page`, { hashBody: false });
     assert.equal(r.result, 'error');
     assert.match(r.error ?? '', /^TLS error/);
+  });
+});
+
+/** A throw-away self-signed certificate for `name` (openssl must be installed: the test fails without it). */
+function selfSignedCert(name: string): { key: string; cert: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'winnow-tls-'));
+  try {
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', `/CN=${name}`, '-addext', `subjectAltName=DNS:${name}`,
+      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+    ], { stdio: 'pipe' });
+    return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('SafeUrlChecker over https', () => {
+  let server: https.Server;
+  let port: number;
+  let cert: string;
+  const sniNames: string[] = [];
+  const hostHeaders: (string | undefined)[] = [];
+  const body = Buffer.from('benign bytes over TLS');
+  const resolver = new FakeResolver({ 'tls.test': ['127.0.0.1'], 'wrongname.test': ['127.0.0.1'] });
+  const policy = new AddressPolicy(['127.0.0.1']);
+
+  before(async () => {
+    const pair = selfSignedCert('tls.test');
+    cert = pair.cert;
+    const ctx = tls.createSecureContext(pair);
+    server = https.createServer({ ...pair, SNICallback: (name, cb) => { sniNames.push(name); cb(null, ctx); } }, (req, res) => {
+      hostHeaders.push(req.headers.host);
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as net.AddressInfo).port;
+  });
+
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('connects to the pinned address with the name as SNI, Host and certificate name', async () => {
+    const r = await new SafeUrlChecker({ resolver, policy, ca: [cert], timeoutMs: 5000 }).check(`https://tls.test:${port}/p`, { hashBody: true });
+    assert.equal(r.result, 'online', r.error ?? '');
+    assert.equal(r.hashes?.sha1, sha1(body));
+    assert.deepEqual(sniNames, ['tls.test']);
+    assert.deepEqual(hostHeaders, [`tls.test:${port}`]);
+  });
+
+  it('verifies the certificate against the original name, not the address', async () => {
+    const r = await new SafeUrlChecker({ resolver, policy, ca: [cert], timeoutMs: 5000 }).check(`https://wrongname.test:${port}/p`, { hashBody: false });
+    assert.equal(r.result, 'error');
+    assert.match(r.error ?? '', /^TLS error ERR_TLS_CERT_ALTNAME_INVALID/);
+  });
+
+  it('rejects a certificate no trusted CA signed', async () => {
+    const r = await new SafeUrlChecker({ resolver, policy, timeoutMs: 5000 }).check(`https://tls.test:${port}/p`, { hashBody: false });
+    assert.equal(r.result, 'error');
+    assert.match(r.error ?? '', /^TLS error .*self[- ]signed/i);
+    assert.equal(hostHeaders.length, 1, 'no request was sent over the untrusted connection');
   });
 });

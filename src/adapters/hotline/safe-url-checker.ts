@@ -30,6 +30,8 @@ export interface SafeUrlCheckerOptions {
   userAgent?: string;
   /** PDQ of an image body (hex), injected so this adapter does not decode images itself; null when not computable. */
   pdq?: (bytes: Buffer) => Promise<string | null>;
+  /** CA certificates trusted for https INSTEAD of Node's bundled roots (tests with their own CA); default: the roots. */
+  ca?: (string | Buffer)[];
 }
 
 const DEFAULT_USER_AGENT = 'Winnow-Hotline-Checker/0.1 (URL availability check; no content is displayed or kept)';
@@ -70,7 +72,7 @@ function errorCode(err: unknown): string | undefined {
 }
 
 function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return (err instanceof Error ? err.message : String(err)).trim();
 }
 
 /** Rejects when the check's budget runs out, so a hung resolver cannot hold the check. */
@@ -262,6 +264,7 @@ export class SafeUrlChecker implements UrlChecker {
       agent: false, // no pooled socket from an earlier check (possibly to another address) is reused
       signal,
       ...(target.tls && !net.isIP(target.host) ? { servername: target.host } : {}),
+      ...(target.tls && this.opts.ca ? { ca: this.opts.ca } : {}),
     };
     return new Promise((resolve, reject) => {
       const req = (target.tls ? https : http).request(options, (res) => {
