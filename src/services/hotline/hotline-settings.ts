@@ -62,6 +62,10 @@ export class HotlineSettingsService {
   async update(patch: Partial<HotlineSettings>, by: string | null): Promise<HotlineSettings> {
     for (const k of Object.keys(patch)) {
       if (!(k in DEFAULT_HOTLINE_SETTINGS)) throw new UserError(`unknown hotline setting "${k}"`);
+      const want = DEFAULT_HOTLINE_SETTINGS[k as keyof HotlineSettings];
+      const got = (patch as Record<string, unknown>)[k];
+      const same = Array.isArray(want) ? Array.isArray(got) && got.every((x) => typeof x === 'string') : typeof got === typeof want && got !== null;
+      if (!same) throw new UserError(`hotline setting "${k}" must be ${Array.isArray(want) ? 'a list of strings' : `a ${typeof want}`}`);
     }
     const next = { ...(await this.get()), ...patch };
     if (!/^[A-Z]{2}$/.test(next.country)) throw new UserError(`country must be an ISO 3166-1 alpha-2 code, not "${next.country}"`);
