@@ -197,7 +197,6 @@ function canonicalHost(binaryHost: string): HostResult {
   if (/[\s\u0000-\u0020]/u.test(host)) throw new UserError('host contains spaces or control characters');
   host = tidyDots(host);
   if (host === '') throw new UserError('URL has no host');
-  // eslint-disable-next-line no-control-regex
   if (/[^\x00-\x7f]/.test(host)) {
     const ascii = domainToASCII(host);
     if (ascii === '') throw new UserError(`host "${host}" is not a valid internationalised domain name`);
@@ -292,6 +291,5 @@ export function registeredDomainOf(host: string): string {
 
 /** Show a fragment of user input in an error message without control bytes. */
 function printable(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.slice(0, 40).replace(/[\x00-\x1f\x7f-\xff]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
