@@ -125,6 +125,11 @@ export class RangeTable<N extends number | bigint, T> {
     return dropped;
   }
 
+  /** The sealed ranges in ascending order. */
+  *entries(): Generator<{ start: N; end: N; value: T }> {
+    for (let i = 0; i < this.starts.length; i++) yield { start: this.starts[i]!, end: this.ends[i]!, value: this.values[i]! };
+  }
+
   get size(): number {
     return this.starts.length;
   }

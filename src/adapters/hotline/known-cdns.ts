@@ -1,0 +1,35 @@
+/**
+ * Default known-CDN list: ASNs whose addresses are reverse proxies / edge caches, so the address a URL resolves to
+ * says nothing about where the content is really hosted (the trace then marks the origin as unknown and the desk
+ * asks the CDN). Administrators can import further lists (kind "cdn-list"); an imported entry overrides these.
+ *
+ * Deliberately NOT listed, because the same ASN mostly carries ordinary hosting and a CDN flag there would hide
+ * the real host from the analyst:
+ * - AS16509 (AMAZON-02): Amazon CloudFront shares it with EC2/S3 hosting. CloudFront is better detected from
+ *   Amazon's published ip-ranges.json (service CLOUDFRONT) — not yet an importable kind — or by the CNAME chain
+ *   (*.cloudfront.net). A deployment that prefers the other trade-off can import a cdn-list with `16509\tAmazon`.
+ * - AS15169 (Google), AS8075 (Microsoft), AS63949 (Linode, now Akamai): hosting / cloud.
+ *
+ * Sources: operators' public ASN listings as collected by public CDN-detection projects (e.g. the "CDN IP
+ * registry" and cdncheck provider tables, which give AS13335/AS209242 Cloudflare, AS20940/AS16625 Akamai,
+ * AS54113 Fastly, AS200325 Bunny, AS15133 Edgecast). The remaining numbers (Imperva, StackPath, CDN77, Limelight)
+ * are widely used but were not cross-checked against a second source here; review before relying on them.
+ */
+export interface KnownCdn {
+  asn: number;
+  name: string;
+}
+
+export const KNOWN_CDNS: readonly KnownCdn[] = [
+  { asn: 13335, name: 'Cloudflare' },
+  { asn: 209242, name: 'Cloudflare' },
+  { asn: 20940, name: 'Akamai' },
+  { asn: 16625, name: 'Akamai' },
+  { asn: 54113, name: 'Fastly' },
+  { asn: 19551, name: 'Imperva Incapsula' },
+  { asn: 33438, name: 'StackPath' },
+  { asn: 60068, name: 'CDN77' },
+  { asn: 200325, name: 'BunnyCDN' },
+  { asn: 15133, name: 'Edgecast (Edgio)' },
+  { asn: 22822, name: 'Limelight (Edgio)' },
+];
