@@ -1,3 +1,4 @@
+import type { HotlineReportRepository } from '../../db/repositories/hotline/report.repository.js';
 import type { HotlineUrlRepository } from '../../db/repositories/hotline/url.repository.js';
 import type { HlUrlRow } from '../../db/schema.js';
 import { hammingDistance } from '../../hashing/pdq.js';
@@ -30,6 +31,7 @@ const addMinutes = (iso: string, m: number) => new Date(Date.parse(iso) + m * 60
 export class CheckService {
   constructor(
     private readonly urls: HotlineUrlRepository,
+    private readonly reports: HotlineReportRepository,
     private readonly checker: UrlChecker,
     private readonly settings: HotlineSettingsService,
     private readonly assessment: AssessmentService,
@@ -50,7 +52,7 @@ export class CheckService {
     const u = await this.urls.get(urlId);
     if (!u) throw new NotFoundError('no such URL');
     const s = await this.settings.get();
-    const r = await this.checker.check(u.canonical_url, { hashBody: s.hashOnlyFetch });
+    const r = await this.checker.check(await this.fetchableUrl(u), { hashBody: s.hashOnlyFetch });
     const at = this.now();
     const hashMatch = r.hashes ? await this.compare(u, r.hashes) : null;
     let transition: CheckOutcome['transition'] = null;
@@ -88,6 +90,20 @@ export class CheckService {
       await this.assessment.assess(urlId, { classification: 'baseline', decidedBy: 'hash-match', note: 'body hash found in a known-bad hash set by an online check' }, SYSTEM_ACTOR);
     }
     return { urlId, result: r.result, httpStatus: r.httpStatus, hashMatch, transition };
+  }
+
+  /**
+   * The canonical form is a matching key (it unescapes %2F, %3F…), not always the address the server knows: checks
+   * fetch the URL as first reported, in WHATWG serialisation (scheme added when the reporter left it out).
+   */
+  private async fetchableUrl(u: HlUrlRow): Promise<string> {
+    const raw = (await this.reports.reportsOf(u.id))[0]?.raw_url;
+    if (!raw) return u.canonical_url;
+    try {
+      return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`).href;
+    } catch {
+      return u.canonical_url;
+    }
   }
 
   /** Compare a fetched body's hashes with the known-bad sets, then with the hashes recorded for this URL. */

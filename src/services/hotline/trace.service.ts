@@ -39,7 +39,7 @@ export class TraceService {
     private readonly urls: HotlineUrlRepository,
     private readonly traces: HotlineTraceRepository,
     private readonly resolver: HostResolver,
-    private readonly network: () => NetworkLookup,
+    private readonly network: () => Promise<NetworkLookup>,
     private readonly rdap: RdapLookup | null,
     private readonly audit: AuditService,
     private readonly now: () => string,
@@ -53,7 +53,7 @@ export class TraceService {
     const c = canonicaliseUrl(u.canonical_url);
     const dns = await this.resolver.resolve(c.host);
     const ip = dns.addresses[0] ?? null;
-    const net = ip ? this.network().lookup(ip) : null;
+    const net = ip ? (await this.network()).lookup(ip) : null;
     const rdap = this.rdap ? await this.rdap.abuseContacts(ip, c.isIp ? null : c.registeredDomain) : { contacts: [], queried: [] };
     const previous = await this.traces.latest(urlId);
     const moved = !!previous && (previous.ip !== ip || previous.asn !== (net?.asn ?? null));
