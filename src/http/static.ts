@@ -62,6 +62,8 @@ export function registerStaticUi(app: FastifyInstance, webRoot: string = DEFAULT
     if (req.method !== 'GET' && req.method !== 'HEAD') return;
     const path = req.url.split('?')[0] ?? '/';
     if (path === '/api' || path.startsWith('/api/')) return;
+    // The hotline's public report pages are server-rendered routes (they work without JavaScript).
+    if (path === '/report' || path.startsWith('/report/')) return;
     const direct = path !== '/' ? await fileAt(root, path) : null;
     // A missing build asset is a 404, not the SPA page (a stale index.html would otherwise load HTML as script).
     const file = direct ?? (path.startsWith('/assets/') ? null : await fileAt(root, '/index.html'));

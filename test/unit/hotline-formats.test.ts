@@ -226,10 +226,11 @@ test('ICCAM-like export: winnow-iccam-1 shape, field order, nothing extra', () =
   assert.equal(doc.format, 'winnow-iccam-1');
   assert.equal(doc.hotline, 'Example Hotline');
   assert.deepEqual(Object.keys(doc.reports[0]!), [
-    'externalRef', 'receivedAt', 'urls', 'description', 'contentType', 'classification', 'hostingCountry', 'hashes', 'ip', 'asn',
+    'reportId', 'receivedAt', 'urls', 'description', 'contentType', 'classification', 'hostingCountry', 'hashes', 'ip', 'asn',
     'hostingOrg', 'assessedAt', 'ageGroup',
   ]);
-  assert.deepEqual(doc.reports[0], { ...partnerRecord, hashes: [{ algorithm: 'sha1', hash: SHA1_EMPTY }] });
+  const { externalRef, ...rest } = partnerRecord;
+  assert.deepEqual(doc.reports[0], { reportId: externalRef, ...rest, hashes: [{ algorithm: 'sha1', hash: SHA1_EMPTY }] });
   for (const bad of [{ urls: [] }, { hostingCountry: 'nl' }, { classification: 'illegal' }, { asn: 1.5 }, { hashes: [{ algorithm: 'md5', hash: 'zz' }] }]) {
     assert.throws(() => buildIccamExport({ hotline: 'H', generatedAt: 't', reports: [{ ...partnerRecord, ...bad } as PartnerExportRecord] }), UserError);
   }
@@ -317,4 +318,19 @@ test('stats CSV: RFC 4180 quoting, column order, nulls, formula defusing', () =>
   );
   assert.equal(csv, 'period,reports,host,median\r\n2026-11,12,"Host, ""BV""\nNL",\r\n2026-12,0,"\'=HYPERLINK(""x"")",\r\n');
   assert.throws(() => statsCsv([], []), UserError);
+});
+
+test('an ICCAM-like export is read back by our own partner reader, field for field', async () => {
+  const { parseIccamJson } = await import('../../src/formats/hotline/partner-report.js');
+  const rec: PartnerExportRecord = {
+    externalRef: 'WR-2026-000009', receivedAt: '2026-03-02T09:00:00.000Z', urls: ['http://a.example/x.jpg'], description: 'd', contentType: 'image',
+    classification: 'national', hostingCountry: 'NL', hashes: [{ algorithm: 'md5', hash: 'ab'.repeat(16) }], ip: '192.0.2.1', asn: 64500, hostingOrg: 'Org',
+    assessedAt: '2026-03-02T10:00:00.000Z', ageGroup: null,
+  };
+  const back = parseIccamJson(buildIccamExport({ hotline: 'Us', generatedAt: '2026-03-03T00:00:00Z', reports: [rec] }), { partner: 'Us' });
+  assert.deepEqual(back.errors, []);
+  assert.deepEqual(back.reports, [{
+    externalRef: rec.externalRef, partner: 'Us', receivedAt: rec.receivedAt, urls: rec.urls, description: 'd', contentType: 'image',
+    classification: 'national', hostingCountry: 'NL', hashes: rec.hashes,
+  }]);
 });

@@ -7,14 +7,14 @@ import type { HotlineDeps } from '../../http/hotline-context.js';
 import { currentUser, Workspace, type GlobalOptions } from '../workspace.js';
 
 const cliActor = (): DeskActor => ({ id: null, name: `cli:${currentUser()}`, role: 'admin' });
-const out = (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
+const out = (v: unknown): void => { process.stdout.write(`${JSON.stringify(v, null, 2)}\n`); };
 
 /** Open the workspace and the desk, run, close. */
-async function withDesk<T>(cmd: Command, fn: (h: HotlineDeps, ws: Workspace) => Promise<T>): Promise<T> {
+async function withDesk(cmd: Command, fn: (h: HotlineDeps, ws: Workspace) => Promise<unknown>): Promise<void> {
   const ws = await Workspace.open(cmd.optsWithGlobals<GlobalOptions>());
   const { hotlineDeps } = await import('../hotline-wiring.js');
   try {
-    return await fn(hotlineDeps(ws), ws);
+    await fn(hotlineDeps(ws), ws);
   } finally {
     await ws.close();
   }

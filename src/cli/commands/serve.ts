@@ -10,23 +10,29 @@ export function registerServeCommand(program: Command): void {
     .option('--host <addr>', 'address to listen on (127.0.0.1: this machine only)', '127.0.0.1')
     .option('--secure-cookies', 'mark cookies Secure (when served behind HTTPS)')
     .option('--log', 'log every request')
-    .action(async (opts: { port: string; host: string; secureCookies?: boolean; log?: boolean }, cmd: Command) => {
+    .option('--hotline-every <s>', 'seconds between rounds of the hotline desk\'s online checks and notices (0: off)', '60')
+    .action(async (opts: { port: string; host: string; secureCookies?: boolean; log?: boolean; hotlineEvery: string }, cmd: Command) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`invalid --port "${opts.port}"`);
       // Loaded here, not at start-up: Fastify costs every other command ~0.3 s.
       const { buildServer } = await import('../../http/server.js');
       const { LoginThrottle } = await import('../../http/login-throttle.js');
       const { hotlineDeps } = await import('../hotline-wiring.js');
+      const { startHotlineScheduler } = await import('../hotline-scheduler.js');
       const ws = await Workspace.open(cmd.optsWithGlobals<GlobalOptions>());
+      const hotline = hotlineDeps(ws);
       const { app } = await buildServer({
         auth: ws.auth, users: ws.users, review: ws.review, categorisation: ws.categorisation, audit: ws.audit,
         workspaceDir: ws.dir, throttle: new LoginThrottle(), secureCookies: !!opts.secureCookies,
-        hotline: hotlineDeps(ws),
+        hotline,
       }, { logger: !!opts.log });
       const address = await app.listen({ port, host: opts.host });
+      const every = Number(opts.hotlineEvery);
+      const stopScheduler = every > 0 ? startHotlineScheduler(hotline, every * 1000, (l) => process.stderr.write(`winnow: ${l}\n`)) : () => undefined;
       if ((await ws.users.list()).length === 0) process.stderr.write('winnow: no accounts yet: create one with  winnow user add NAME --role admin\n');
       process.stdout.write(`winnow review server on ${address} (workspace ${ws.dir}, database ${ws.handle.location})\nopen ${address}/ in a browser; accounts: winnow user add NAME --role investigator\n`);
       const stop = async () => {
+        stopScheduler();
         await app.close();
         await ws.close();
         process.exit(0);

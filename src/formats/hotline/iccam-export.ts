@@ -52,7 +52,10 @@ function check(ok: boolean, ref: string, what: string): void {
   if (!ok) throw new UserError(`Partner export, report ${JSON.stringify(ref)}: ${what}`);
 }
 
-function record(r: PartnerExportRecord): PartnerExportRecord {
+/** As written: the report id under `reportId`, the key the `winnow-iccam-1` reader takes (partner-report.ts). */
+type WrittenRecord = Omit<PartnerExportRecord, 'externalRef'> & { reportId: string };
+
+function record(r: PartnerExportRecord): WrittenRecord {
   const ref = r.externalRef;
   check(typeof ref === 'string' && ref !== '', ref, 'externalRef is empty');
   check(Array.isArray(r.urls) && r.urls.length > 0, ref, 'needs at least one URL');
@@ -67,7 +70,7 @@ function record(r: PartnerExportRecord): PartnerExportRecord {
     return { algorithm: h.algorithm, hash };
   });
   return {
-    externalRef: ref,
+    reportId: ref,
     receivedAt: r.receivedAt,
     urls: [...r.urls],
     description: r.description,

@@ -1,7 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { DatabaseHandle } from '../../connection.js';
 import type { HlReportRow, HlReportTable } from '../../schema.js';
-import { newId } from '../../../util/ids.js';
+import { newId, sequentialId } from '../../../util/ids.js';
 
 /** One URL of a new report, already canonicalised by the service. */
 export interface IntakeUrl {
@@ -44,7 +44,7 @@ export class HotlineReportRepository {
           if (existing) {
             urlId = existing.id;
             wasKnown = true;
-            await tx.insertInto('hl_event').values({ id: newId(), url_id: urlId, at: report.received_at, kind: 'linked', actor: report.created_by ?? null, detail: JSON.stringify({ report: report.number, raw: u.raw }) }).execute();
+            await tx.insertInto('hl_event').values({ id: sequentialId(), url_id: urlId, at: report.received_at, kind: 'linked', actor: report.created_by ?? null, detail: JSON.stringify({ report: report.number, raw: u.raw }) }).execute();
           } else {
             urlId = newId(Date.parse(report.received_at));
             await tx.insertInto('hl_url').values({
@@ -54,7 +54,7 @@ export class HotlineReportRepository {
               notice_first_sent_at: null, notice_last_sent_at: null, first_offline_at: null, last_check_at: null, last_check_result: null,
               closed_at: null, closure_reason: null, moved_to_url_id: null, anonymised_at: null,
             }).execute();
-            await tx.insertInto('hl_event').values({ id: newId(), url_id: urlId, at: report.received_at, kind: 'received', actor: report.created_by ?? null, detail: JSON.stringify({ report: report.number, source: report.source }) }).execute();
+            await tx.insertInto('hl_event').values({ id: sequentialId(), url_id: urlId, at: report.received_at, kind: 'received', actor: report.created_by ?? null, detail: JSON.stringify({ report: report.number, source: report.source }) }).execute();
           }
           seenInReport.set(u.sha256, urlId);
         }
@@ -84,11 +84,13 @@ export class HotlineReportRepository {
       .where('ru.report_id', '=', reportId).orderBy('ru.position').execute();
   }
 
-  /** Reports naming a URL (the first and every later one). */
-  reportsOf(urlId: string) {
-    return this.h.db.selectFrom('hl_report_url as ru').innerJoin('hl_report as r', 'r.id', 'ru.report_id')
+  /** Reports naming a URL (the first and every later one), once each (a report may list the URL twice). */
+  async reportsOf(urlId: string) {
+    const rows = await this.h.db.selectFrom('hl_report_url as ru').innerJoin('hl_report as r', 'r.id', 'ru.report_id')
       .select(['r.id', 'r.number', 'r.received_at', 'r.source', 'r.partner', 'r.external_ref', 'r.description', 'r.content_type_hint', 'r.where_found', 'r.language', 'ru.raw_url', 'ru.was_known'])
-      .where('ru.url_id', '=', urlId).orderBy('r.received_at').execute();
+      .where('ru.url_id', '=', urlId).orderBy('r.received_at').orderBy('r.number').orderBy('ru.position').execute();
+    const seen = new Set<string>();
+    return rows.filter((r) => !seen.has(r.id) && seen.add(r.id));
   }
 
   /** Reporters who left an address and whose report has a URL that changed since `since` (for updates). */
@@ -101,7 +103,7 @@ export class HotlineReportRepository {
   /** Receipt times of reports in [from, to), with how many URLs each named (statistics). */
   receivedIn(range: { from?: string | null; to?: string | null }) {
     let q = this.h.db.selectFrom('hl_report as r').leftJoin('hl_report_url as ru', 'ru.report_id', 'r.id')
-      .select((eb) => ['r.received_at', eb.fn.count<number>('ru.url_id').as('urls')]).groupBy(['r.id', 'r.received_at']).orderBy('r.received_at');
+      .select((eb) => ['r.received_at', eb.fn.count<number>('ru.url_id').distinct().as('urls')]).groupBy(['r.id', 'r.received_at']).orderBy('r.received_at');
     if (range.from) q = q.where('r.received_at', '>=', range.from);
     if (range.to) q = q.where('r.received_at', '<', range.to);
     return q.execute().then((rows) => rows.map((r) => ({ received_at: r.received_at, urls: Number(r.urls) })));

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DatabaseHandle } from '../../connection.js';
-import { newId } from '../../../util/ids.js';
+import { newId, sequentialId } from '../../../util/ids.js';
 
 export const ANONYMISED = '(anonymised)';
 
@@ -23,7 +23,7 @@ export class HotlineRetentionRepository {
         await tx.updateTable('hl_trace').set({ host: ANONYMISED, cname_chain: '[]', addresses: '[]', ip: null, contacts: '[]', evidence: '{}' }).where('url_id', '=', id).execute();
         await tx.updateTable('hl_check').set({ dns: null, redirects: null, final_url: null }).where('url_id', '=', id).execute();
         await tx.updateTable('hl_event').set({ detail: '{}' }).where('url_id', '=', id).where('kind', 'in', ['received', 'linked', 'moved', 'traced', 'notice-sent']).execute();
-        await tx.insertInto('hl_event').values({ id: newId(Date.parse(at)), url_id: id, at, kind: 'anonymised', actor: null, detail: '{}' }).execute();
+        await tx.insertInto('hl_event').values({ id: sequentialId(), url_id: id, at, kind: 'anonymised', actor: null, detail: '{}' }).execute();
       });
     }
     return ids.length;

@@ -1,7 +1,7 @@
 import type { Insertable, Kysely, Transaction, Updateable } from 'kysely';
 import type { DatabaseHandle } from '../../connection.js';
 import type { Database, HlAssessmentTable, HlCheckTable, HlEventRow, HlUrlHashTable, HlUrlRow, HlUrlTable } from '../../schema.js';
-import { newId } from '../../../util/ids.js';
+import { newId, sequentialId } from '../../../util/ids.js';
 
 /** Kinds of transition on a reported URL; each is one hl_event row (see migration 0008). */
 export type HlEventKind =
@@ -40,7 +40,7 @@ export class HotlineUrlRepository {
     const run = async (db: Kysely<Database>) => {
       if (Object.keys(patch).length > 0) await db.updateTable('hl_url').set(patch).where('id', '=', urlId).execute();
       await db.insertInto('hl_event').values({
-        id: newId(Date.parse(t.at) || Date.now()), url_id: urlId, at: t.at, kind: t.kind, actor: t.actor, detail: JSON.stringify(t.detail ?? {}),
+        id: sequentialId(), url_id: urlId, at: t.at, kind: t.kind, actor: t.actor, detail: JSON.stringify(t.detail ?? {}),
       }).execute();
     };
     if (tx) await run(tx);
