@@ -116,6 +116,18 @@ describe('SafeUrlChecker against a fake hosting site', () => {
     await host.close();
   });
 
+  it('with the deployment default (no allow list) 127.0.0.1 itself is refused and the site sees no request', async () => {
+    const strict = new SafeUrlChecker({ resolver, policy: new AddressPolicy([]), timeoutMs: 5000 });
+    const seen = host.requests.length;
+    for (const url of [`http://127.0.0.1:${host.port}/page`, `http://host.test:${host.port}/img.png`]) {
+      const r = await strict.check(url, { hashBody: true });
+      assert.equal(r.result, 'refused', `${url}: ${JSON.stringify(r)}`);
+      assert.match(r.error ?? '', /127\.0\.0\.1.*loopback/);
+      assert.equal(r.hashes, null);
+    }
+    assert.equal(host.requests.length, seen);
+  });
+
   it('reports a 200 as online, pinned to the checked address, with the original Host header', async () => {
     const before = host.requests.length;
     const r = await checker().check(`${base}/page`, { hashBody: false });
