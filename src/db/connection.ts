@@ -111,6 +111,15 @@ async function migrate(handle: DatabaseHandle): Promise<void> {
     ({ error, results } = await migrator.migrateToLatest());
   }
   if (error) {
+    // A database migrated by a newer Winnow: this code must not touch it (its schema has changes it does not know).
+    const newer = /previously executed migration (\S+) is missing/.exec((error as Error).message ?? '');
+    if (newer) {
+      const known = Object.keys(await migrationProvider(handle.caps).getMigrations()).sort();
+      throw new DatabaseConfigError(
+        `the database on ${handle.location} has a newer schema than this Winnow (it has migration "${newer[1]}"; this version knows up to ` +
+        `"${known[known.length - 1]}"): upgrade Winnow on this machine before running it against this database; nothing was changed`,
+      );
+    }
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new DatabaseConfigError(`database migration "${failed}" failed on ${handle.location}: ${(error as Error).message}`);
   }
