@@ -89,6 +89,8 @@ export interface LabPorts {
   store: {
     evidenceById(id: string): Promise<EvidenceRow | undefined>;
     evidenceOfCase(caseId: string): Promise<EvidenceRow[]>;
+    /** Evidence items listed completely but not marked done (their last batch may have died with its worker). */
+    unfinishedEvidence(): Promise<EvidenceRow[]>;
     registerWorker(w: { id: string; host: string; pid: number; stages: string; concurrency: number }): Promise<void>;
     heartbeat(id: string, files?: number, bytes?: number): Promise<void>;
     stopWorker(id: string): Promise<void>;
@@ -125,6 +127,7 @@ export class LabWorker {
   private filesSinceBeat = 0;
   private bytesSinceBeat = 0;
   private wake: (() => void) | null = null;
+  private lastSweep = 0;
 
   constructor(private readonly ports: LabPorts, private readonly opts: LabWorkerOptions) {}
 
@@ -146,6 +149,18 @@ export class LabWorker {
       await this.beat();
       await store.stopWorker(this.opts.id);
     }
+  }
+
+  /**
+   * When idle, at most every few seconds: finish evidence items whose last outcome came without a batch completing —
+   * a file that crashed its worker on its last attempt is recorded as failed before it runs, and no batch is left to
+   * notice that the item is complete.
+   */
+  private async sweep(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastSweep < 3000) return;
+    this.lastSweep = now;
+    for (const ev of await this.ports.store.unfinishedEvidence()) await finishEvidenceIfDone(this.ports, ev.case_id, ev.id);
   }
 
   private async beat(): Promise<void> {
@@ -175,6 +190,7 @@ export class LabWorker {
         }
       }
       if (!did) {
+        await this.sweep();
         await new Promise<void>((r) => {
           const t = setTimeout(r, this.opts.idleMs ?? 1000);
           this.wake = () => { clearTimeout(t); r(); };

@@ -176,3 +176,58 @@ test('an older schema is migrated once by whichever process starts first; a newe
   });
   assert.equal((await query<{ n: number }>(schema, `select count(*)::int as n from $S.kysely_migration`))[0]!.n, shipped.length + 1);
 });
+
+test('a file that kills its worker every time is retried a bounded number of times, then failed; the rest is done', async () => {
+  const src = join(t.dir, 'crash-evidence');
+  mkdirSync(src, { recursive: true });
+  const expected = new Map<string, string>();
+  for (let i = 0; i < 30; i++) {
+    const data = randomBytes(2048 + i);
+    const rel = i === 17 ? 'poison-17.bin' : `ok-${String(i).padStart(2, '0')}.bin`;
+    writeFileSync(join(src, rel), data);
+    expected.set(rel, createHash('md5').update(data).digest('hex'));
+  }
+  const { url, schema } = pgUrlWithSchema('crash');
+  schemas.push(schema);
+  const ws = join(t.dir, 'crash');
+  const db = ['--db', url];
+  cli(['-w', ws, ...db, 'case', 'create', 'crash']);
+  cli(['-w', ws, ...db, 'scan', '--case', 'crash', '--queue', src], { env: labEnv });
+  // A supervisor as a lab would run (systemd Restart=always): two workers, each replaced when it dies.
+  const env = { ...labEnv, WINNOW_FAULT_CRASH_ON: '^poison-' };
+  let crashes = 0;
+  let stopping = false;
+  const live = new Set<ChildProcess>();
+  const startWorker = (): void => {
+    const w = spawn(process.execPath, [CLI, '-w', ws, ...db, 'worker', '-j', '1'], { env, stdio: 'ignore' });
+    live.add(w);
+    w.on('exit', (_code, signal) => {
+      live.delete(w);
+      if (signal === 'SIGKILL') crashes++;
+      if (!stopping) startWorker();
+    });
+  };
+  startWorker();
+  startWorker();
+  try {
+    await until('the evidence item done', async () => (await query<{ status: string }>(schema, `select status from $S.evidence`)).every((e) => e.status === 'done'), 480);
+  } finally {
+    stopping = true;
+    for (const w of live) w.kill('SIGTERM');
+    await until('workers stopped', async () => live.size === 0);
+  }
+  // First the batch of 30 died; on its retry it was split into one job per file; the poison file's own job then ran
+  // 1 + RETRY_LIMIT (2) times, each killing its worker.
+  assert.ok(crashes >= 3 && crashes <= 5, `${crashes} worker crashes`);
+  const records = exportJsonl(ws, 'crash', db);
+  assert.equal(records.length, 30);
+  for (const [rel, md5] of expected) {
+    const r = records.find((x) => x.path === rel)!;
+    if (rel.startsWith('poison')) {
+      assert.equal(r.md5, null);
+      assert.match(String(r.error), /stopped its worker 2 times .*not retried/);
+    } else {
+      assert.equal(r.md5, md5, rel);
+    }
+  }
+});

@@ -52,6 +52,10 @@ export class LabStore {
     return this.h.db.selectFrom('evidence').selectAll().where('case_id', '=', caseId).orderBy('created_at').execute();
   }
 
+  async unfinishedEvidence(): Promise<EvidenceRow[]> {
+    return this.h.db.selectFrom('evidence').selectAll().where('enumerated_at', 'is not', null).where('status', '=', 'processing').execute();
+  }
+
   async evidenceById(id: string): Promise<EvidenceRow | undefined> {
     return this.h.db.selectFrom('evidence').selectAll().where('id', '=', id).executeTakeFirst();
   }

@@ -34,6 +34,22 @@ function pathMapOpt(v: string, prev: { from: string; to: string }[] = []): { fro
   return [...prev, { from: v.slice(0, i).replace(/\/+$/, ''), to: v.slice(i + 1).replace(/\/+$/, '') }];
 }
 
+/**
+ * Fault injection for the crash tests (WINNOW_FAULT_CRASH_ON=regex): the whole worker process is SIGKILLed when it
+ * is about to process a file whose path matches, as a decoder segfault or the OOM killer would. Nothing else changes;
+ * unset (always, outside tests) it returns the pool itself.
+ */
+function crashInjector(pool: WorkerPool, pattern: string | undefined): Pick<WorkerPool, 'submit'> {
+  if (!pattern) return pool;
+  const re = new RegExp(pattern);
+  return {
+    submit: (job, onMembers) => {
+      if (re.test(job.relPath)) process.kill(process.pid, 'SIGKILL');
+      return pool.submit(job, onMembers);
+    },
+  };
+}
+
 /** The lease given to queued jobs; WINNOW_QUEUE_LEASE_SECONDS shortens it (tests). */
 export function leaseSeconds(): number | undefined {
   const v = Number(process.env.WINNOW_QUEUE_LEASE_SECONDS);
@@ -59,7 +75,7 @@ export function registerWorkerCommand(program: Command): void {
       mkdirSync(scratchDir, { recursive: true, mode: 0o700 });
       const pool = new WorkerPool(opts.workers ?? availableParallelism(), { limits: DEFAULT_ARCHIVE_LIMITS, scratchDir });
       const id = newId();
-      const worker = new LabWorker(ws.labPorts(queue, pool), {
+      const worker = new LabWorker(ws.labPorts(queue, crashInjector(pool, process.env.WINNOW_FAULT_CRASH_ON)), {
         id, host: hostname(), pid: process.pid, stages: opts.stages, concurrency: opts.concurrency,
         pathMap: opts.pathMap ?? [],
         heartbeatMs: Number(process.env.WINNOW_WORKER_HEARTBEAT_MS ?? 5000),
