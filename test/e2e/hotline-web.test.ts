@@ -302,6 +302,30 @@ describe('hotline desk web UI in Chromium', () => {
     const csv = await ana.getByRole('link', { name: 'Download CSV' }).getAttribute('href');
     assert.match(csv ?? '', /^\/api\/hotline\/stats\.csv\?period=month$/);
     await assertNoMedia(ana, 'the statistics');
+
+    // The police package of the forward: JSON and PDF links that download (metadata only).
+    await ana.getByRole('link', { name: 'Packages' }).click();
+    const pkg = ana.getByTestId('packages').locator('tbody tr');
+    assert.equal(await pkg.count(), 1);
+    assert.match(await pkg.innerText(), /national-police/);
+    const json = await ana.request.get(`${base}${(await pkg.getByRole('link', { name: 'JSON' }).getAttribute('href'))!}`);
+    assert.equal(json.status(), 200);
+    assert.equal(((await json.json()) as { urls: { canonicalUrl: string }[] }).urls[0]!.canonicalUrl, siteUrl);
+    const pdf = await ana.request.get(`${base}${(await pkg.getByRole('link', { name: 'PDF' }).getAttribute('href'))!}`);
+    assert.equal((await pdf.body()).subarray(0, 5).toString(), '%PDF-');
+
+    // A partner import from a file input: a broken file shows the server's error, a good one its counts.
+    await ana.getByRole('link', { name: 'Exports' }).click();
+    await ana.getByLabel('Partner hotline').fill('Offlimits');
+    await ana.getByLabel('File').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"reports": 5') });
+    await ana.getByRole('button', { name: 'Import' }).click();
+    await ana.getByRole('alert').filter({ hasText: /JSON/ }).waitFor();
+    const file = { format: 'winnow-iccam-1', hotline: 'Offlimits', reports: [{ reportId: 'P-1', receivedAt: '2026-03-03T10:00:00Z', urls: [siteUrl, 'http://other.example-host.test/a'], classification: 'baseline' }] };
+    await ana.getByLabel('File').setInputFiles({ name: 'offlimits.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+    await ana.getByRole('button', { name: 'Import' }).click();
+    const imported = ana.getByTestId('import-result');
+    await imported.waitFor();
+    assert.match(await imported.innerText(), /Offlimits: 1 report\(s\), 0 already imported, 2 URL\(s\) \(1 already known\), 1 assessment\(s\), 0 error\(s\)/);
     await ana.getByRole('button', { name: 'Log out' }).click();
   });
 

@@ -53,7 +53,7 @@ export interface HlForward {
 }
 export interface HlNoticeOfUrl { id: string; to_address: string; status: string; created_at: string; sent_at: string | null; message_id: string | null; xarf_report_id: string | null; error: string | null; sequence: number }
 export interface HlCheck {
-  id: string; url_id: string; checked_at: string; method: string; result: string; http_status: number | null; dns: unknown; redirects: unknown[];
+  id: string; url_id: string; checked_at: string; method: string; result: string; http_status: number | null; dns: unknown; redirects: { url: string; status: number }[];
   final_url: string | null; body_md5: string | null; body_sha1: string | null; body_pdq: string | null; hash_match: string | null; duration_ms: number | null; error: string | null;
 }
 export interface HlHash { url_id: string; algorithm: string; hash: string; source: string; recorded_at: string }

@@ -26,7 +26,7 @@ export function Statistics() {
           </select>
         </label>
         <label>From<input type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} /></label>
-        <label>To<input type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} /></label>
+        <label>To (not included)<input type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} /></label>
         <button type="submit">Show</button>
         <a className="button" href={statsCsvUrl(query)} download>Download CSV</a>
       </form>

@@ -165,7 +165,7 @@ function Checks({ d }: { d: Detail }) {
             {d.checks.map((c) => (
               <tr key={c.id}>
                 <td>{fmtDate(c.checked_at)}</td><td>{c.result}</td><td>{c.http_status ?? '—'}</td>
-                <td className="path">{c.redirects.length ? c.redirects.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join(' → ') : '—'}</td>
+                <td className="path">{c.redirects.length ? c.redirects.map((r) => `${r.status} ${r.url}`).join(' → ') : '—'}</td>
                 <td>{c.hash_match ?? '—'}</td><td>{c.error ?? ''}</td>
               </tr>
             ))}
