@@ -230,6 +230,8 @@ describe('hotline desk web UI in Chromium', () => {
     await ana.getByTestId('traces').waitFor();
     assert.match(await ana.getByTestId('traces').innerText(), /AS64500[\s\S]*BE/);
     await ana.getByTestId('url-route').filter({ hasText: /national-police.*police clearance/ }).waitFor();
+    // The trace chose the contact; the picker follows the file.
+    await ana.locator('#nc-contact option:checked').filter({ hasText: 'abuse@example-host.test' }).waitFor({ state: 'attached' });
 
     await ana.getByRole('link', { name: 'Contacts' }).click();
     const contact = ana.getByTestId('contacts').locator('tr[data-contact="abuse@example-host.test"]');

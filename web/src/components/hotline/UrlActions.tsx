@@ -3,7 +3,7 @@
  * assess, trace, choose the notice contact, forward, police hold/release/clearance, check now, close.
  * Every error is the server's message.
  */
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { AGE_GROUPS, CLASSIFICATIONS, CLOSURE_REASONS, hotline, type CheckOutcome, type ForwardedPackage, type UrlDetail } from '../../lib/hotline-api.js';
 import { ErrorBanner, useAction, useResource } from './desk-common.js';
 
@@ -18,10 +18,12 @@ export function parseHashes(text: string): { algorithm: string; hash: string }[]
   return out;
 }
 
-export function AssessForm({ urlId, noView, onDone }: { urlId: string; noView: boolean; onDone: () => void }) {
+export function AssessForm({ urlId, noView, dedicatedDomain, onDone }: { urlId: string; noView: boolean; dedicatedDomain: boolean; onDone: () => void }) {
   const [classification, setClassification] = useState('');
   const [ageGroup, setAgeGroup] = useState('');
-  const [dedicated, setDedicated] = useState(false);
+  // Starts from the URL's current flag, so a later assessment does not clear it by accident.
+  const [dedicated, setDedicated] = useState(dedicatedDomain);
+  useEffect(() => setDedicated(dedicatedDomain), [dedicatedDomain]);
   const [hashes, setHashes] = useState('');
   const [note, setNote] = useState('');
   const [viewed, setViewed] = useState(false);
@@ -97,6 +99,8 @@ export function TraceAction({ urlId, onDone }: { urlId: string; onDone: () => vo
 export function NoticeContactPicker({ d, onDone }: { d: UrlDetail; onDone: () => void }) {
   const { data: contacts, error } = useResource(() => hotline.contacts(), [d.url.notice_contact_id]);
   const [choice, setChoice] = useState<string>(d.url.notice_contact_id ?? '');
+  // A trace may set the contact: follow the file.
+  useEffect(() => setChoice(d.url.notice_contact_id ?? ''), [d.url.notice_contact_id]);
   const act = useAction();
   const save = async (e: FormEvent) => {
     e.preventDefault();
@@ -106,7 +110,7 @@ export function NoticeContactPicker({ d, onDone }: { d: UrlDetail; onDone: () =>
     if (d.noticeContact && (await act.run(() => hotline.approveContact(d.noticeContact!.id, true)))) onDone();
   };
   return (
-    <form className="box row" onSubmit={(e) => void save(e)} aria-label="Notice contact">
+    <form className="box row" onSubmit={(e) => void save(e)} aria-label="Choose the notice contact">
       <label htmlFor="nc-contact">Notice contact</label>
       <select id="nc-contact" value={choice} onChange={(e) => setChoice(e.target.value)}>
         <option value="">none</option>

@@ -42,7 +42,7 @@ export function UrlDetail({ urlId, perms }: { urlId: string; perms: DeskPermissi
       <Reports d={d} />
       <h2>Assessments</h2>
       <Assessments d={d} />
-      {(perms.work || perms.police) && !u.closed_at && <AssessForm urlId={u.id} noView={d.noView} onDone={refresh} />}
+      {(perms.work || perms.police) && !u.closed_at && <AssessForm urlId={u.id} noView={d.noView} dedicatedDomain={u.dedicated_domain === 1} onDone={refresh} />}
       <h2>Traces</h2>
       <Traces d={d} />
       {perms.work && <NoticeContactPicker d={d} onDone={refresh} />}
