@@ -10,6 +10,7 @@ import { navigate, parseRoute, useLocation } from '../lib/router.js';
 import { CaseDashboard } from './CaseDashboard.js';
 import { CaseList } from './CaseList.js';
 import { ExposureMeterBar } from './ExposureMeterBar.js';
+import { Desk, isDeskRoute } from './hotline/Desk.js';
 import { Login } from './Login.js';
 import { ReviewGrid } from './ReviewGrid.js';
 
@@ -75,7 +76,11 @@ export function App() {
     );
   }
 
-  const route = parseRoute(loc.path);
+  // Hotline roles (analyst, police) work only on the desk: '/' is the desk for them. Admins see review and desk.
+  const deskOnly = session.user.role === 'analyst' || session.user.role === 'police';
+  const hasDesk = deskOnly || session.user.role === 'admin';
+  const parsed = parseRoute(loc.path);
+  const route = deskOnly && parsed.screen === 'cases' ? ({ screen: 'desk' } as const) : parsed;
   const logout = async () => {
     try {
       await api('POST', '/api/auth/logout');
@@ -90,7 +95,13 @@ export function App() {
     <div className="app">
       <header className="topbar">
         <a className="brand" href="/" onClick={(e) => { e.preventDefault(); navigate('/'); }}>Winnow</a>
-        <ExposureMeterBar meter={session.exposure} />
+        {hasDesk && (
+          <nav className="app-nav" aria-label="Main">
+            {!deskOnly && <a href="/" aria-current={!isDeskRoute(route) ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/'); }}>Review</a>}
+            <a href="/desk" aria-current={isDeskRoute(route) ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/desk'); }}>Hotline desk</a>
+          </nav>
+        )}
+        {!deskOnly && <ExposureMeterBar meter={session.exposure} />}
         <span className="who" data-testid="who">{session.user.name} · {session.user.role}</span>
         <button type="button" onClick={() => void logout()}>Log out</button>
       </header>
@@ -111,6 +122,7 @@ export function App() {
         {route.screen === 'cases' && <CaseList />}
         {route.screen === 'case' && <CaseDashboard caseId={route.caseId} />}
         {route.screen === 'review' && <ReviewGrid caseId={route.caseId} user={session.user} exposure={session.exposure} onExposure={setExposure} />}
+        {isDeskRoute(route) && <Desk route={route} user={session.user} />}
         {route.screen === 'not-found' && <p>No such page. <a href="/" onClick={(e) => { e.preventDefault(); navigate('/'); }}>Back to the cases</a></p>}
       </main>
     </div>

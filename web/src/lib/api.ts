@@ -6,7 +6,7 @@
  *   server writes its messages for people: e.g. the hard exposure cap's 403 says when reveals resume).
  * Types mirror src/services/review.service.ts; kept by hand because the UI is built separately from the server.
  */
-export interface SessionUser { id: string; name: string; role: 'admin' | 'investigator' | 'reviewer' | 'no-view' }
+export interface SessionUser { id: string; name: string; role: 'admin' | 'investigator' | 'reviewer' | 'no-view' | 'analyst' | 'police' }
 
 export interface ExposurePolicy { softSeconds: number; hardSeconds: number; softReveals: number | null; hardReveals: number | null; maxRevealSeconds: number }
 export interface ExposureMeter { day: string; reveals: number; revealedSeconds: number; policy: ExposurePolicy; softExceeded: boolean; hardReached: boolean }
