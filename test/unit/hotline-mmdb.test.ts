@@ -114,6 +114,25 @@ test('writer round trip: IPv4-only tree', () => {
   assert.equal(buf.indexOf(METADATA_MARKER) > 0, true);
 });
 
+test('28- and 32-bit records: read by mmdb-lib and walked by the import', async () => {
+  for (const recordSize of [28, 32] as const) {
+    const file = join(tmp.dir, `GeoLite2-ASN-${recordSize}.mmdb`);
+    writeFileSync(file, writeMmdb(ASN_NETWORKS, { ipVersion: 6, databaseType: 'GeoLite2-ASN', recordSize }));
+    const r = new Reader<Response>(readFileSync(file));
+    assert.equal(r.metadata.recordSize, recordSize);
+    assert.deepEqual(r.getWithPrefixLength('2001:db8:1::9'), [asnRec(65020, 'MMDB-V6-HOSTING'), 48]);
+    const dir = join(tmp.dir, `netdata-${recordSize}`);
+    assert.equal((await NetworkDatasets.importFile(dir, file, 'mmdb')).ranges, 5);
+    assert.equal((await NetworkDatasets.load(dir)).lookup('100.64.3.3').asn, 65010);
+  }
+});
+
+test('without the ::ffff:0:0/96 alias an IPv4-mapped address finds nothing in mmdb-lib (the alias is what answers)', () => {
+  const net = [{ network: '10.0.0.0/8', data: { v: 'x' } }];
+  assert.equal(new Reader<Response>(writeMmdb(net, { ipVersion: 6, databaseType: 't', aliasIpv4Mapped: false })).get('::ffff:10.1.1.1'), null);
+  assert.deepEqual(new Reader<Response>(writeMmdb(net, { ipVersion: 6, databaseType: 't' })).get('::ffff:10.1.1.1'), { v: 'x' });
+});
+
 test('import an ASN and a Country database; lookups merge ASN from one and country from the other', async () => {
   const dir = join(tmp.dir, 'netdata-merge');
   const a = await NetworkDatasets.importFile(dir, asnFile, 'mmdb');

@@ -2,7 +2,7 @@
  * A small MaxMind DB writer for test fixtures (nothing is downloadable in tests, and real GeoLite2 files may not be
  * redistributed). Follows the MaxMind DB File Format Specification 2.0:
  *
- *   binary search tree (24-bit records) | 16 zero bytes | data section | "\xAB\xCD\xEFMaxMind.com" | metadata map
+ *   binary search tree (24-bit records; 28 and 32 on request) | 16 zero bytes | data section | "\xAB\xCD\xEFMaxMind.com" | metadata map
  *
  * A record holds a node number (< node_count), node_count for "no data", or node_count + 16 + an offset into the data
  * section. An IPv6 tree holds IPv4 networks at ::/96 (and, by default, aliases ::ffff:0:0/96 to that subtree, as
@@ -37,6 +37,8 @@ export interface MmdbWriterOptions {
   buildEpoch?: number;
   /** IPv6 trees only: make ::ffff:0:0/96 lead to the IPv4 subtree too (default true). */
   aliasIpv4Mapped?: boolean;
+  /** Bits per record: 24 (default), 28 (the middle byte's nibbles hold the top bits) or 32. */
+  recordSize?: 24 | 28 | 32;
 }
 
 const TYPE = { pointer: 1, utf8: 2, double: 3, bytes: 4, uint16: 5, uint32: 6, map: 7, int32: 8, uint64: 9, uint128: 10, array: 11, boolean: 14 } as const;
@@ -204,17 +206,28 @@ export function writeMmdb(networks: MmdbNetwork[], opts: MmdbWriterOptions): Buf
     dataOffsets.push(off);
     off += b.length;
   }
-  const tree = Buffer.alloc(nodeCount * 6);
+  const recordSize = opts.recordSize ?? 24;
+  const nodeBytes = recordSize / 4;
+  const tree = Buffer.alloc(nodeCount * nodeBytes);
   order.forEach((node, i) => {
-    node.rec.forEach((rec, side) => {
-      const value = rec === null ? nodeCount : rec instanceof TreeNode ? numbers.get(rec)! : nodeCount + 16 + dataOffsets[rec.data]!;
-      if (value > 0xffffff) throw new Error('mmdb-writer: record value does not fit in 24 bits');
-      tree.writeUIntBE(value, i * 6 + side * 3, 3);
-    });
+    const [left, right] = node.rec.map((rec) => rec === null ? nodeCount : rec instanceof TreeNode ? numbers.get(rec)! : nodeCount + 16 + dataOffsets[rec.data]!) as [number, number];
+    if (Math.max(left, right) >= 2 ** recordSize) throw new Error(`mmdb-writer: record value does not fit in ${recordSize} bits`);
+    const off = i * nodeBytes;
+    if (recordSize === 24) {
+      tree.writeUIntBE(left, off, 3);
+      tree.writeUIntBE(right, off + 3, 3);
+    } else if (recordSize === 28) {
+      tree.writeUIntBE(left & 0xffffff, off, 3);
+      tree.writeUInt8(((left >>> 24) << 4) | (right >>> 24), off + 3);
+      tree.writeUIntBE(right & 0xffffff, off + 4, 3);
+    } else {
+      tree.writeUInt32BE(left, off);
+      tree.writeUInt32BE(right, off + 4);
+    }
   });
   const metadata = encodeValue({
     node_count: u32(nodeCount),
-    record_size: u16(24),
+    record_size: u16(recordSize),
     ip_version: u16(opts.ipVersion),
     database_type: opts.databaseType,
     languages: opts.languages ?? ['en'],
