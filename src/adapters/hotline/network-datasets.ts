@@ -8,10 +8,20 @@
  * administrator can read it and the same parser loads it. Lookups are in memory: sorted ranges, binary search
  * (IPv4 as uint32, IPv6 as bigint).
  *
- * MaxMind (.mmdb) databases are not supported: no reader library (maxmind / mmdb-lib) is installed.
+ * MaxMind DB files (kind 'mmdb': GeoLite2/GeoIP2 ASN, ISP, Country, City; DB-IP and IPinfo lite) are stored as
+ * validated copies in `mmdb/` with a sidecar (see mmdb-store.ts) and read in memory with mmdb-lib (mmdb-dataset.ts).
+ *
+ * Merging rules of `lookup` (each field has one source; `sources` lists the datasets that gave at least one):
+ * - ip2asn: the newest import that holds the address gives asn, org, country and prefix (first hit wins);
+ * - mmdb: every database that holds the address, newest import first, fills what is still missing — asn; org, unless
+ *   the record's ASN differs from the one already found; country (country.iso_code, else registered_country); prefix
+ *   (the database's network) only from a record whose ASN is the one reported;
+ * - RIR delegated: the newest holding file gives registry and fills country and prefix (the delegated block);
+ * - still no prefix: the network of the first mmdb record that had any of these fields (e.g. a Country block);
+ * - CDN: the ASN found is looked up in the CDN lists (imported lists override the built-in one).
  */
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
@@ -20,12 +30,13 @@ import type { NetworkInfo, NetworkLookup } from '../../services/hotline/ports.js
 import { UserError } from '../../services/errors.js';
 import { describeRange, formatIp, parseIp, RangeTable, type IpNum, type IpRange } from './ip-numbers.js';
 import { KNOWN_CDNS } from './known-cdns.js';
+import { atomicWrite, importMmdb, loadMmdb, MMDB_SIDECAR, mmdbStoredName, type StoredMmdb } from './mmdb-store.js';
 import {
   parseCdnLine, parseIp2AsnLine, parseRirLine, writeCdnLine, writeIp2AsnLine, writeRirLine,
   type CdnRecord, type Ip2AsnRecord, type LineResult, type RirRecord,
 } from './netdata-formats.js';
 
-export type DatasetKind = 'rir-delegated' | 'ip2asn' | 'cdn-list';
+export type DatasetKind = 'rir-delegated' | 'ip2asn' | 'cdn-list' | 'mmdb';
 
 export interface ImportResult {
   kind: DatasetKind;
@@ -37,6 +48,8 @@ export interface ImportResult {
   skipped: number;
   /** The first 20 problems, as "line N: why". */
   errors: string[];
+  /** mmdb only: the metadata's database_type, e.g. GeoLite2-ASN. */
+  databaseType?: string;
 }
 
 export interface DatasetInfo {
@@ -47,8 +60,10 @@ export interface DatasetInfo {
   entries: number;
 }
 
-const KINDS: readonly DatasetKind[] = ['rir-delegated', 'ip2asn', 'cdn-list'];
-const SOURCE_PREFIX: Record<DatasetKind, string> = { 'rir-delegated': 'rir', ip2asn: 'ip2asn', 'cdn-list': 'cdn' };
+export const DATASET_KINDS: readonly DatasetKind[] = ['rir-delegated', 'ip2asn', 'cdn-list', 'mmdb'];
+/** The kinds stored as normalised text with a `# winnow-netdata` header. */
+type TextKind = Exclude<DatasetKind, 'mmdb'>;
+const TEXT_KINDS: readonly TextKind[] = ['rir-delegated', 'ip2asn', 'cdn-list'];
 const MAX_ERRORS = 20;
 const HEADER = /^# winnow-netdata kind=(\S+) name=(\S+) imported=(\S+) entries=(\d+)$/;
 
@@ -84,6 +99,7 @@ export class NetworkDatasets implements NetworkLookup {
   private constructor(
     private readonly ip2asn: RangeDataset<Ip2AsnRecord>[],
     private readonly rir: RangeDataset<RirRecord>[],
+    private readonly mmdb: StoredMmdb[],
     private readonly cdns: Map<number, { name: string; source: string }>,
     /** What was loaded, newest import first within each kind. */
     readonly datasets: DatasetInfo[],
@@ -94,7 +110,11 @@ export class NetworkDatasets implements NetworkLookup {
     const ip2asn: RangeDataset<Ip2AsnRecord>[] = [];
     const rir: RangeDataset<RirRecord>[] = [];
     const cdnLists: { info: DatasetInfo; records: CdnRecord[] }[] = [];
-    for (const kind of KINDS) {
+    const mmdb: StoredMmdb[] = [];
+    for (const file of await listStored(join(dir, 'mmdb'))) {
+      if (!file.endsWith(MMDB_SIDECAR)) mmdb.push(await loadMmdb(join(dir, 'mmdb'), file));
+    }
+    for (const kind of TEXT_KINDS) {
       for (const file of await listStored(join(dir, kind))) {
         const path = join(dir, kind, file);
         const header = await readHeader(path);
@@ -108,24 +128,30 @@ export class NetworkDatasets implements NetworkLookup {
     const newestFirst = (a: DatasetInfo, b: DatasetInfo) => b.imported.localeCompare(a.imported) || a.name.localeCompare(b.name);
     ip2asn.sort((a, b) => newestFirst(a.info, b.info));
     rir.sort((a, b) => newestFirst(a.info, b.info));
+    mmdb.sort((a, b) => newestFirst(a.info, b.info));
     cdnLists.sort((a, b) => newestFirst(b.info, a.info)); // oldest first: newer lists override
     const cdns = new Map<number, { name: string; source: string }>();
     for (const c of KNOWN_CDNS) cdns.set(c.asn, { name: c.name, source: 'cdn:builtin' });
     for (const l of cdnLists) for (const r of l.records) cdns.set(r.asn, { name: r.name, source: `cdn:${l.info.name}` });
-    const datasets = [...ip2asn.map((d) => d.info), ...rir.map((d) => d.info), ...cdnLists.reverse().map((l) => l.info)];
-    return new NetworkDatasets(ip2asn, rir, cdns, datasets);
+    const datasets = [...ip2asn.map((d) => d.info), ...mmdb.map((d) => d.info), ...rir.map((d) => d.info), ...cdnLists.reverse().map((l) => l.info)];
+    return new NetworkDatasets(ip2asn, rir, mmdb, cdns, datasets);
   }
 
   /**
    * Validates `file` as a dataset of `kind` (plain or gzip) and stores its normalised copy in `dir`, replacing an
    * earlier import of the same file name. The source file is only read. A file with no valid line of that kind at
-   * all is refused with a UserError; otherwise bad lines are skipped and reported.
+   * all is refused with a UserError; otherwise bad lines are skipped and reported. A MaxMind DB (plain or gzip) is
+   * checked whole — metadata, every tree record, some ASN/organisation/country data — and stored as it is.
    */
   static async importFile(dir: string, file: string, kind: DatasetKind): Promise<ImportResult> {
-    if (!KINDS.includes(kind)) throw new UserError(`unknown dataset kind "${kind}" (expected ${KINDS.join(', ')})`);
-    const name = storedName(file);
+    if (!DATASET_KINDS.includes(kind)) throw new UserError(`unknown dataset kind "${kind}" (expected ${DATASET_KINDS.join(', ')})`);
+    const name = kind === 'mmdb' ? mmdbStoredName(storedName(file)) : storedName(file);
     const dest = join(dir, kind, name);
     if (resolve(dest) === resolve(file)) throw new UserError(`${file} is the stored copy itself; import from the original file`);
+    if (kind === 'mmdb') {
+      await mkdir(join(dir, kind), { recursive: true });
+      return importMmdb(join(dir, kind), file, name);
+    }
     const parsed = await parseFile(file, parserFor(kind));
     if (parsed.recognised === 0) {
       const why = parsed.errors[0] ? ` (${parsed.errors[0]})` : ' (no data lines)';
@@ -168,6 +194,7 @@ export class NetworkDatasets implements NetworkLookup {
       info.sources.push(`ip2asn:${ds.info.name}`);
       break;
     }
+    const fallbackPrefix = this.fillFromMmdb(ip, info);
     for (const ds of this.rir) {
       const r = ds.find(ip);
       if (!r) continue;
@@ -177,12 +204,46 @@ export class NetworkDatasets implements NetworkLookup {
       info.sources.push(`rir:${ds.info.name}`);
       break;
     }
+    if (info.prefix === null && fallbackPrefix) {
+      info.prefix = fallbackPrefix.prefix;
+      if (!info.sources.includes(fallbackPrefix.source)) info.sources.push(fallbackPrefix.source);
+    }
     const cdn = info.asn !== null ? this.cdns.get(info.asn) : undefined;
     if (cdn) {
       info.cdn = cdn.name;
       info.sources.push(cdn.source);
     }
     return info;
+  }
+
+  /** Fills the missing fields from the mmdb databases (rules in the module comment); returns the fallback prefix. */
+  private fillFromMmdb(ip: IpNum, info: NetworkInfo): { prefix: string; source: string } | null {
+    let fallback: { prefix: string; source: string } | null = null;
+    for (const { info: ds, db } of this.mmdb) {
+      const hit = db.find(ip);
+      if (!hit || (hit.asn === null && hit.org === null && hit.country === null)) continue;
+      const source = `mmdb:${ds.name}`;
+      fallback ??= { prefix: hit.prefix, source };
+      let used = false;
+      if (info.asn === null && hit.asn !== null) {
+        info.asn = hit.asn;
+        used = true;
+      }
+      if (info.org === null && hit.org !== null && (hit.asn === null || info.asn === null || hit.asn === info.asn)) {
+        info.org = hit.org;
+        used = true;
+      }
+      if (info.country === null && hit.country !== null) {
+        info.country = hit.country;
+        used = true;
+      }
+      if (info.prefix === null && hit.asn !== null && hit.asn === info.asn) {
+        info.prefix = hit.prefix;
+        used = true;
+      }
+      if (used) info.sources.push(source);
+    }
+    return fallback;
   }
 }
 
@@ -194,7 +255,7 @@ function rangeDataset<T extends { range: IpRange }>(info: DatasetInfo, records: 
   return ds;
 }
 
-function parserFor(kind: DatasetKind): (line: string) => LineResult<Ip2AsnRecord | RirRecord | CdnRecord> {
+function parserFor(kind: TextKind): (line: string) => LineResult<Ip2AsnRecord | RirRecord | CdnRecord> {
   return kind === 'ip2asn' ? parseIp2AsnLine : kind === 'rir-delegated' ? parseRirLine : parseCdnLine;
 }
 
@@ -204,18 +265,11 @@ function storedName(file: string): string {
   return n === '' ? 'dataset' : n;
 }
 
-async function store(dir: string, kind: DatasetKind, name: string, lines: string[], result: ImportResult): Promise<ImportResult> {
+async function store(dir: string, kind: TextKind, name: string, lines: string[], result: ImportResult): Promise<ImportResult> {
   const kindDir = join(dir, kind);
   await mkdir(kindDir, { recursive: true });
   const header = `# winnow-netdata kind=${kind} name=${name} imported=${new Date().toISOString()} entries=${lines.length}`;
-  const tmp = join(kindDir, `.${name}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    await writeFile(tmp, [header, ...lines, ''].join('\n'));
-    await rename(tmp, join(kindDir, name));
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
+  await atomicWrite(join(kindDir, name), [header, ...lines, ''].join('\n'));
   return result;
 }
 

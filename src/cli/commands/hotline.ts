@@ -90,14 +90,14 @@ export function registerHotlineCommands(program: Command): void {
   const net = hl.command('netdata').description('offline network datasets for traces (RIR delegated-extended, iptoasn TSV, CDN ASN lists)');
   net.command('import').description('import a dataset into the workspace (the source file is only read)')
     .argument('<file>')
-    .requiredOption('--kind <kind>', 'rir-delegated, ip2asn or cdn-list')
+    .requiredOption('--kind <kind>', 'rir-delegated, ip2asn, cdn-list or mmdb (MaxMind DB: GeoLite2/GeoIP2 ASN, ISP, Country, City; DB-IP, IPinfo lite)')
     .action(async (file: string, o: { kind: string }, cmd: Command) => {
-      if (!['rir-delegated', 'ip2asn', 'cdn-list'].includes(o.kind)) throw new UserError('--kind must be rir-delegated, ip2asn or cdn-list');
+      if (!['rir-delegated', 'ip2asn', 'cdn-list', 'mmdb'].includes(o.kind)) throw new UserError('--kind must be rir-delegated, ip2asn, cdn-list or mmdb');
       const ws = await Workspace.open(cmd.optsWithGlobals<GlobalOptions>());
       try {
         const { NetworkDatasets } = await import('../../adapters/hotline/network-datasets.js');
         const { netdataDir } = await import('../hotline-wiring.js');
-        out(await NetworkDatasets.importFile(netdataDir(ws), file, o.kind as 'rir-delegated' | 'ip2asn' | 'cdn-list'));
+        out(await NetworkDatasets.importFile(netdataDir(ws), file, o.kind as 'rir-delegated' | 'ip2asn' | 'cdn-list' | 'mmdb'));
       } finally {
         await ws.close();
       }
