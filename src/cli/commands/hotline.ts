@@ -87,7 +87,7 @@ export function registerHotlineCommands(program: Command): void {
       }
     }));
 
-  const net = hl.command('netdata').description('offline network datasets for traces (RIR delegated-extended, iptoasn TSV, CDN ASN lists)');
+  const net = hl.command('netdata').description('offline network datasets for traces (RIR delegated-extended, iptoasn TSV, CDN ASN lists, MaxMind DB files)');
   net.command('import').description('import a dataset into the workspace (the source file is only read)')
     .argument('<file>')
     .requiredOption('--kind <kind>', 'rir-delegated, ip2asn, cdn-list or mmdb (MaxMind DB: GeoLite2/GeoIP2 ASN, ISP, Country, City; DB-IP, IPinfo lite)')
