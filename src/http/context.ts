@@ -8,6 +8,7 @@ import type { ReviewService } from '../services/review.service.js';
 import type { UserService } from '../services/user.service.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { HotlineDeps } from './hotline-context.js';
+import type { LabStatusService } from '../services/lab-status.service.js';
 
 export interface ServerDeps {
   auth: AuthService;
@@ -20,6 +21,8 @@ export interface ServerDeps {
   throttle: LoginThrottle;
   /** Set the Secure flag on cookies (serve behind TLS). */
   secureCookies: boolean;
+  /** Processing status (queues, workers, failures) for the case dashboard; absent in servers built without it. */
+  labStatus?: LabStatusService;
   /** The hotline desk (issue 7); absent in servers built for the review app alone. */
   hotline?: HotlineDeps;
 }

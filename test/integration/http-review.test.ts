@@ -8,6 +8,8 @@ import { Workspace } from '../../src/cli/workspace.js';
 import { dropPostgresSchema } from '../../src/db/connection.js';
 import { thumbnailRelPaths } from '../../src/domain/thumbnail-paths.js';
 import { LoginThrottle } from '../../src/http/login-throttle.js';
+import { LabStore } from '../../src/adapters/queue/lab-store.js';
+import { LabStatusService } from '../../src/services/lab-status.service.js';
 import { buildServer, type RegisteredRoute } from '../../src/http/server.js';
 import { cli, CLI, PG_URL, pgUrlWithSchema, tempDir } from '../helpers/env.js';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -68,6 +70,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       ({ app, routes } = await buildServer({
         auth: workspace.auth, users: workspace.users, review: workspace.review, categorisation: workspace.categorisation, audit: workspace.audit,
         workspaceDir: workspace.dir, throttle: new LoginThrottle({ windowMs: 60_000, maxPerUser: 3, maxPerAddress: 1000 }), secureCookies: false,
+        labStatus: new LabStatusService(new LabStore(workspace.handle), async () => null),
       }));
       for (const n of ['admin1', 'inv1', 'rev1', 'nov1', 'outsider']) sessions[n] = await login(n);
       caseId = (await workspace.cases.get('demo')).id;
@@ -131,6 +134,20 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       const detail = json<{ evidence: { label: string; progress: { files: number; matched: number } }[] }>(await req('GET', `/api/cases/${caseId}`, sessions.admin1));
       assert.equal(detail.evidence[0]!.label, 'demo-evidence');
       assert.deepEqual([detail.evidence[0]!.progress.files, detail.evidence[0]!.progress.matched], [20, 20]);
+    });
+
+    test('processing status on the case dashboard: progress and failures of this case, members only', async () => {
+      assert.equal((await req('GET', `/api/cases/${caseId}/processing`, sessions.outsider)).statusCode, 404);
+      const st = json<{ queues: unknown; workers: unknown[]; cases: { caseName: string; listed: number; processed: number; evidence: number; evidenceDone: number }[]; failures: { path: string; error: string | null }[] }>(
+        await req('GET', `/api/cases/${caseId}/processing`, sessions.rev1));
+      assert.equal(st.queues, null, 'embedded mode has no queue between commands');
+      assert.deepEqual(st.workers, []);
+      assert.equal(st.cases.length, 1);
+      const c = st.cases[0]!;
+      assert.deepEqual([c.caseName, c.evidenceDone, c.evidence], ['demo', c.evidence, c.evidence]);
+      assert.ok(c.listed > 10 && c.processed === c.listed, JSON.stringify(c));
+      // the demo evidence holds a corrupt picture: its failure is listed with its error
+      assert.ok(st.failures.length >= 1 && st.failures.every((f) => f.error), JSON.stringify(st.failures));
     });
 
     test('grid: keyset pages in priority order, known-bad hidden unless asked (and that is audited), filters', async () => {

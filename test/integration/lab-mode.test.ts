@@ -104,7 +104,7 @@ test('three workers, one killed with SIGKILL: every file once, export equals a s
     const ev = await query<{ status: string }>(schema, `select status from $S.evidence`);
     const m = await query<{ n: number }>(schema, `select count(*)::int as n from $S_boss.job where name = 'winnow-match' and state = 'completed'`);
     return ev.every((e) => e.status === 'done') && m[0]!.n >= 1;
-  });
+  }, 720); // up to 3 minutes: the full suite runs two test files at once on this 2-core machine
   const status = JSON.parse((await cliAsync(['-w', ws, ...db, 'status', '--json'])).stdout) as {
     queues: { files: { queued: number; active: number; failed: number } };
     workers: { pid: number; status: string; filesDone: number }[];

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { JobQueue } from '../../services/job-queue.js';
 import { UserError } from '../../services/errors.js';
 import { Workspace, type GlobalOptions } from '../workspace.js';
 
@@ -21,10 +22,19 @@ export function registerServeCommand(program: Command): void {
       const { startHotlineScheduler } = await import('../hotline-scheduler.js');
       const ws = await Workspace.open(cmd.optsWithGlobals<GlobalOptions>());
       const hotline = hotlineDeps(ws);
+      const { LabStatusService } = await import('../../services/lab-status.service.js');
+      const { LabStore } = await import('../../adapters/queue/lab-store.js');
+      const { createLabQueues } = await import('../../services/lab.service.js');
+      const { leaseSeconds } = await import('./worker.js');
+      // Lab mode: the queue is opened on the first dashboard request, not at start-up (pg-boss is heavy).
+      let queue: Promise<JobQueue> | null = null;
+      const labQueue = ws.handle.caps.engine === 'postgres'
+        ? () => (queue ??= ws.jobQueue().then(async (q) => { await createLabQueues(q, leaseSeconds()); return q; }))
+        : async () => null;
       const { app } = await buildServer({
         auth: ws.auth, users: ws.users, review: ws.review, categorisation: ws.categorisation, audit: ws.audit,
         workspaceDir: ws.dir, throttle: new LoginThrottle(), secureCookies: !!opts.secureCookies,
-        hotline,
+        hotline, labStatus: new LabStatusService(new LabStore(ws.handle), labQueue),
       }, { logger: !!opts.log });
       const address = await app.listen({ port, host: opts.host });
       const every = Number(opts.hotlineEvery);
@@ -34,6 +44,7 @@ export function registerServeCommand(program: Command): void {
       const stop = async () => {
         stopScheduler();
         await app.close();
+        if (queue) await (await queue).close();
         await ws.close();
         process.exit(0);
       };

@@ -5,7 +5,8 @@
  */
 import type { Command } from 'commander';
 import { LabStore } from '../../adapters/queue/lab-store.js';
-import { createLabQueues, FILES_QUEUE, MATCH_QUEUE } from '../../services/lab.service.js';
+import { createLabQueues } from '../../services/lab.service.js';
+import { LabStatusService } from '../../services/lab-status.service.js';
 import { Workspace, type GlobalOptions } from '../workspace.js';
 import { leaseSeconds } from './worker.js';
 
@@ -20,21 +21,9 @@ export function registerStatusCommand(program: Command): void {
       const lab = ws.handle.caps.engine === 'postgres';
       const queue = lab ? await ws.jobQueue() : null;
       try {
-        const store = new LabStore(ws.handle);
         const caseId = opts.case ? (await ws.cases.get(opts.case)).id : undefined;
         if (queue) await createLabQueues(queue, leaseSeconds());
-        const queues = queue ? { files: await queue.stats(FILES_QUEUE), match: await queue.stats(MATCH_QUEUE) } : null;
-        const now = Date.now();
-        const workers = (await store.workers()).map((w) => {
-          const secs = Math.max(0.001, (Date.parse(w.heartbeat_at) - Date.parse(w.started_at)) / 1000);
-          return {
-            id: w.id, host: w.host, pid: w.pid, stages: w.stages, status: w.status, lastHeartbeat: w.heartbeat_at,
-            heartbeatAgeSec: Math.round((now - Date.parse(w.heartbeat_at)) / 1000),
-            filesDone: Number(w.files_done), filesPerSec: Number(w.files_done) / secs, mbPerSec: Number(w.bytes_done) / 1e6 / secs,
-          };
-        });
-        const progress = await store.caseProgress(caseId);
-        const failures = await store.failures(20, caseId);
+        const { queues, workers, cases: progress, failures } = await new LabStatusService(new LabStore(ws.handle), async () => queue).status({ ...(caseId ? { caseId } : {}) });
         if (opts.json) {
           process.stdout.write(JSON.stringify({ queues, workers, cases: progress, failures }, null, 2) + '\n');
           return;
@@ -47,7 +36,7 @@ export function registerStatusCommand(program: Command): void {
         lines.push('Workers');
         if (workers.length === 0) lines.push('  (none registered)');
         for (const w of workers) {
-          const state = w.status === 'stopped' ? 'stopped' : w.heartbeatAgeSec > 60 ? `silent ${w.heartbeatAgeSec}s (dead?)` : 'running';
+          const state = w.state === 'silent' ? `silent ${w.heartbeatAgeSec}s (dead?)` : w.state;
           lines.push(`  ${w.host} pid ${w.pid} [${w.stages}] ${state}; last heartbeat ${w.lastHeartbeat}; ${w.filesDone} files, ${w.filesPerSec.toFixed(1)} files/s, ${w.mbPerSec.toFixed(1)} MB/s`);
         }
         lines.push('Cases');

@@ -33,6 +33,15 @@ export function registerCaseRoutes(app: FastifyInstance, deps: ServerDeps): void
 
   app.get<{ Params: { caseId: string } }>('/api/cases/:caseId', { schema: { params: caseParams } }, async (req) => deps.review.caseDetail(req.auth!.user, req.params.caseId));
 
+  if (deps.labStatus) {
+    const status = deps.labStatus;
+    // Queues and workers are shared by every case; progress and failures are this case's only.
+    app.get<{ Params: { caseId: string } }>('/api/cases/:caseId/processing', { schema: { params: caseParams } }, async (req) => {
+      await deps.review.caseFor(req.auth!.user, req.params.caseId);
+      return status.status({ caseId: req.params.caseId, failures: 50 });
+    });
+  }
+
   app.get<{ Params: { caseId: string } }>('/api/cases/:caseId/evidence', { schema: { params: caseParams } }, async (req) => ({
     evidence: await deps.review.evidence(req.auth!.user, req.params.caseId),
   }));

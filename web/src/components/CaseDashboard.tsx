@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { api, type CaseDetail } from '../lib/api.js';
 import { categoryLabel } from '../lib/vics.js';
 import { fmtBytes, fmtDate, Link } from './common.js';
+import { ProcessingStatus } from './ProcessingStatus.js';
 
 export function CaseDashboard({ caseId }: { caseId: string }) {
   const [c, setCase] = useState<CaseDetail | null>(null);
@@ -58,6 +59,7 @@ export function CaseDashboard({ caseId }: { caseId: string }) {
           ))}
         </tbody>
       </table>
+      <ProcessingStatus caseId={caseId} />
       <h2>Members</h2>
       <p>{c.members.map((m) => `${m.name} (${m.role})`).join(', ') || '—'}</p>
     </section>
