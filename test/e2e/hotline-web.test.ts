@@ -308,6 +308,7 @@ describe('hotline desk web UI in Chromium', () => {
     // The police package of the forward: JSON and PDF links that download (metadata only).
     await ana.getByRole('link', { name: 'Packages' }).click();
     const pkg = ana.getByTestId('packages').locator('tbody tr');
+    await pkg.first().waitFor(); // count() does not wait for the list to load
     assert.equal(await pkg.count(), 1);
     assert.match(await pkg.innerText(), /national-police/);
     const json = await ana.request.get(`${base}${(await pkg.getByRole('link', { name: 'JSON' }).getAttribute('href'))!}`);
