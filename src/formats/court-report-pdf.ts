@@ -1,0 +1,160 @@
+/**
+ * The court report as a PDF (A4, Helvetica and Courier, pdfkit): the same blocks as the HTML report, with page
+ * numbers and the audit anchor in every footer. No images. Hash lists are capped per category (default 10,000
+ * files) with a clear truncation note pointing to the CSV/VICS export, which has no cap; the pages of the lists
+ * are still read one at a time.
+ */
+import PDFDocument from 'pdfkit';
+import type { CourtReport, HashListEntry, HashListSource, ReportCategory } from '../services/court-report.service.js';
+import { courtReportBlocks, type ReportBlock } from './court-report-blocks.js';
+
+export interface CourtReportPdfOptions {
+  /** false leaves content streams readable (tests). */
+  compress?: boolean;
+  /** Files listed per category before the list is cut (default 10,000). */
+  maxRowsPerCategory?: number;
+}
+
+export const PDF_MAX_ROWS_PER_CATEGORY = 10_000;
+
+type Doc = InstanceType<typeof PDFDocument>;
+
+/** Resolves to the whole PDF (bounded by the per-category cap). */
+export async function buildCourtReportPdf(report: CourtReport, lists: HashListSource, opts: CourtReportPdfOptions = {}): Promise<Buffer> {
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: 50,
+    bufferPages: true,
+    compress: opts.compress ?? true,
+    info: { Title: report.title, Author: report.generatedBy ?? undefined, Creator: `${report.generator.name} ${report.generator.version}`, CreationDate: new Date(report.generatedAt) },
+  });
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  const max = opts.maxRowsPerCategory ?? PDF_MAX_ROWS_PER_CATEGORY;
+  for (const b of courtReportBlocks(report)) {
+    if (b.kind === 'hash-list') await hashList(doc, b.category, lists, max);
+    else drawBlock(doc, b);
+  }
+  footers(doc, report);
+  doc.end();
+  return done;
+}
+
+const left = (doc: Doc) => doc.page.margins.left;
+const width = (doc: Doc) => doc.page.width - doc.page.margins.left - doc.page.margins.right;
+const bottom = (doc: Doc) => doc.page.height - doc.page.margins.bottom;
+function ensure(doc: Doc, height: number): void {
+  if (doc.y + height > bottom(doc)) doc.addPage();
+}
+
+function drawBlock(doc: Doc, b: Exclude<ReportBlock, { kind: 'hash-list' }>): void {
+  doc.x = left(doc);
+  switch (b.kind) {
+    case 'heading': {
+      const size = b.level === 1 ? 16 : b.level === 2 ? 13 : 11;
+      doc.moveDown(b.level === 1 ? 0 : 0.6);
+      ensure(doc, size * 3);
+      doc.font('Helvetica-Bold').fontSize(size).text(b.text, left(doc), doc.y, { width: width(doc) });
+      if (b.level === 2) {
+        const y = doc.y + 1;
+        doc.moveTo(left(doc), y).lineTo(left(doc) + width(doc), y).lineWidth(0.5).stroke();
+        doc.y = y + 3;
+      }
+      doc.moveDown(0.2);
+      return;
+    }
+    case 'paragraph':
+      doc.font(b.note ? 'Helvetica-Oblique' : 'Helvetica').fontSize(9);
+      ensure(doc, doc.heightOfString(b.text, { width: width(doc) }));
+      doc.text(b.text, left(doc), doc.y, { width: width(doc) });
+      doc.moveDown(0.3);
+      return;
+    case 'facts':
+      for (const [k, v] of b.rows) cells(doc, [k, v], [130, width(doc) - 130], ['Helvetica-Bold', 'Helvetica'], 9);
+      doc.moveDown(0.3);
+      return;
+    case 'table': {
+      const widths = columnWidths(b.columns, b.rows, width(doc));
+      cells(doc, b.columns, widths, b.columns.map(() => 'Helvetica-Bold'), 8);
+      for (const r of b.rows) cells(doc, r, widths, r.map(() => 'Helvetica'), 8);
+      doc.moveDown(0.3);
+    }
+  }
+}
+
+/** Column widths proportional to the longest cell (at least 8 % each). */
+function columnWidths(columns: readonly string[], rows: readonly string[][], total: number): number[] {
+  const len = columns.map((c, i) => Math.min(60, Math.max(c.length, ...rows.map((r) => (r[i] ?? '').length))));
+  const weights = len.map((l) => Math.max(l, (0.08 * len.reduce((a, x) => a + x, 0))));
+  const sum = weights.reduce((a, x) => a + x, 0);
+  return weights.map((w) => (w / sum) * total);
+}
+
+/** One row of cells, page break before it if it does not fit. */
+function cells(doc: Doc, values: readonly string[], widths: readonly number[], fonts: readonly string[], size: number): void {
+  const pad = 3;
+  const heights = values.map((v, i) => doc.font(fonts[i]!).fontSize(size).heightOfString(v, { width: widths[i]! - pad }));
+  const h = Math.max(size + 2, ...heights) + 2;
+  ensure(doc, h);
+  const y = doc.y;
+  let x = left(doc);
+  values.forEach((v, i) => {
+    doc.font(fonts[i]!).fontSize(size).text(v, x, y, { width: widths[i]! - pad });
+    x += widths[i]!;
+  });
+  doc.x = left(doc);
+  doc.y = y + h;
+}
+
+async function hashList(doc: Doc, category: ReportCategory, lists: HashListSource, max: number): Promise<void> {
+  let n = 0;
+  let truncated = false;
+  for await (const page of lists(category.code)) {
+    for (const f of page) {
+      if (n >= max) {
+        truncated = true;
+        break;
+      }
+      hashEntry(doc, ++n, f);
+    }
+    if (truncated) break;
+  }
+  if (truncated || category.files > n) {
+    drawBlock(doc, {
+      kind: 'paragraph', note: true,
+      text: `Truncated: ${n} of ${category.files} files of this category are listed in the PDF. The HTML report, the CSV export and the VICS export (winnow export --format csv|vics) list every file.`,
+    });
+  }
+  doc.moveDown(0.3);
+}
+
+function hashEntry(doc: Doc, n: number, f: HashListEntry): void {
+  const head = `${n}. ${f.evidence} · ${f.path} · ${f.size === null ? 'size unknown' : `${f.size} bytes`}`;
+  doc.font('Helvetica').fontSize(8);
+  const h = doc.heightOfString(head, { width: width(doc) }) + 2 * 9 + 3;
+  ensure(doc, h);
+  doc.text(head, left(doc), doc.y, { width: width(doc) });
+  doc.font('Courier').fontSize(7);
+  doc.text(`MD5 ${f.md5 ?? '—'}   SHA-1 ${f.sha1 ?? '—'}`, left(doc) + 10, doc.y, { width: width(doc) - 10 });
+  doc.text(`SHA-256 ${f.sha256 ?? '—'}`, left(doc) + 10, doc.y, { width: width(doc) - 10 });
+  doc.y += 3;
+}
+
+/** Page n of N, the case and the audit anchor at the foot of every page. */
+function footers(doc: Doc, report: CourtReport): void {
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const keep = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    doc.font('Helvetica').fontSize(7).text(
+      `${report.title} · audit ${report.audit.seq}:${report.audit.hash.slice(0, 16)}… · no images · page ${i - range.start + 1} of ${range.count}`,
+      left(doc), doc.page.height - 30, { width: width(doc), align: 'center', lineBreak: false },
+    );
+    doc.page.margins.bottom = keep;
+  }
+}
