@@ -18,6 +18,8 @@ export interface CourtReportPdfOptions {
 export const PDF_MAX_ROWS_PER_CATEGORY = 10_000;
 
 type Doc = InstanceType<typeof PDFDocument>;
+/** Tables with more columns than this are printed row by row as fact lists. */
+const WIDE = 4;
 
 /** Resolves to the whole PDF (bounded by the per-category cap). */
 export async function buildCourtReportPdf(report: CourtReport, lists: HashListSource, opts: CourtReportPdfOptions = {}): Promise<Buffer> {
@@ -78,6 +80,16 @@ function drawBlock(doc: Doc, b: Exclude<ReportBlock, { kind: 'hash-list' }>): vo
       doc.moveDown(0.3);
       return;
     case 'table': {
+      if (b.columns.length > WIDE) {
+        // Too wide for a portrait page: one small fact list per row, its first cell as the title.
+        for (const r of b.rows) {
+          ensure(doc, 40);
+          doc.font('Helvetica-Bold').fontSize(9).text(r[0] ?? '', left(doc), doc.y, { width: width(doc) });
+          for (let i = 1; i < b.columns.length; i++) cells(doc, [b.columns[i]!, r[i] ?? ''], [130, width(doc) - 130], ['Helvetica-Bold', 'Helvetica'], 8);
+          doc.moveDown(0.3);
+        }
+        return;
+      }
       const widths = columnWidths(b.columns, b.rows, width(doc));
       cells(doc, b.columns, widths, b.columns.map(() => 'Helvetica-Bold'), 8);
       for (const r of b.rows) cells(doc, r, widths, r.map(() => 'Helvetica'), 8);

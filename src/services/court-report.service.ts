@@ -245,7 +245,7 @@ function pickEvidence(all: readonly EvidenceRow[], req: CourtReportRequest): Evi
 function matchingRules(): string[] {
   return [
     'Exact match: a file matches a hash set when its MD5, SHA-1 or SHA-256 equals an entry of the set.',
-    `Near match (pictures): PDQ Hamming distance ≤ ${PDQ_MATCH_DISTANCE} of 256 bits (the default radius), only for PDQ hashes of quality ≥ ${PDQ_MIN_QUALITY}.`,
+    `Near match (pictures): PDQ Hamming distance at most ${PDQ_MATCH_DISTANCE} of 256 bits (the default radius), only for PDQ hashes of quality at least ${PDQ_MIN_QUALITY}.`,
     `Near match (videos): at least ${VPDQ_MATCH_PERCENT} % of the video's unique usable frames within PDQ distance ${PDQ_MATCH_DISTANCE} of the set's hashes (vPDQ rule).`,
     'Triage status: known-bad over alert over known-good over unknown (the strongest role among the matched sets); known-good-only files are ignorable.',
     'Near-duplicate clusters: pictures within PDQ distance 31 of each other.',
