@@ -75,7 +75,7 @@ export function courtReportBlocks(r: CourtReport): ReportBlock[] {
   }
 
   b.push({ kind: 'heading', level: 2, text: 'Hash lists by category' });
-  b.push({ kind: 'paragraph', note: true, text: 'Every file with a category, in evidence and path order. Uncategorised files are counted above but not listed (see the CSV or VICS export of the case).' });
+  b.push({ kind: 'paragraph', note: true, text: 'Every file with a category, evidence item by evidence item, in path order. Uncategorised files are counted above but not listed (see the CSV or VICS export of the case).' });
   const listed = r.categories.filter((c) => c.listed);
   if (listed.length === 0) b.push({ kind: 'paragraph', text: 'No file is categorised.' });
   for (const c of listed) {

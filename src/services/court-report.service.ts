@@ -11,7 +11,7 @@
  *   verify` that reaches this hash proves the log up to the report was not rewritten afterwards.
  * - Hash lists are read a page at a time (`hashList`), so a million-file case is never held in memory.
  */
-import type { CourtReportRepository, HashListCursor, ReportCounts } from '../db/repositories/court-report.repository.js';
+import type { CourtReportRepository, ReportCounts } from '../db/repositories/court-report.repository.js';
 import type { EvidenceRepository } from '../db/repositories/evidence.repository.js';
 import type { HashSetRepository } from '../db/repositories/hash-set.repository.js';
 import type { CaseRow, EvidenceRow } from '../db/schema.js';
@@ -160,11 +160,12 @@ export class CourtReportService {
       detail: { kind: 'court-report', format: req.format, evidenceId, images: false },
     });
     const scoped = chosen ? [chosen] : all;
-    const [counts, perSet, sets, reviewers] = await Promise.all([
-      this.repo.counts(c.id, evidenceId), this.repo.matchesPerSet(c.id, evidenceId), this.hashSets.list(), this.repo.reviewers(c.id),
+    const [perEvidence, perSet, sets, reviewers] = await Promise.all([
+      this.repo.countsByEvidence(c.id, evidenceId), this.repo.matchesPerSet(c.id, evidenceId), this.hashSets.list(), this.repo.reviewers(c.id),
     ]);
     const evidence: ReportEvidence[] = [];
-    for (const e of scoped) evidence.push(await this.evidenceSection(c.id, e));
+    for (const e of scoped) evidence.push(await this.evidenceSection(e, perEvidence.get(e.id) ?? emptyCounts()));
+    const counts = sumCounts(evidence.map((e) => e.counts));
     const examiners = [...new Set(scoped.flatMap((e) => [e.examiner, acquisitionExaminer(e)]).filter((x): x is string => !!x))];
     return {
       title: chosen ? `Court report: case ${c.name}, evidence ${chosen.label}` : `Court report: case ${c.name}`,
@@ -193,17 +194,19 @@ export class CourtReportService {
     };
   }
 
-  /** The files of one category of the report's scope, a page at a time. */
+  /** The files of one category of the report's scope, a page at a time, evidence item by evidence item. */
   async *hashList(report: CourtReport, category: string, pageSize = HASH_LIST_PAGE): AsyncGenerator<HashListEntry[]> {
     const code = category === UNCATEGORISED ? null : category;
-    let after: HashListCursor | null = null;
-    for (;;) {
-      const rows = await this.repo.hashListPage(report.case.id, report.scope?.evidenceId ?? null, code, after, pageSize);
-      if (rows.length === 0) return;
-      yield rows.map((r) => ({ evidence: r.evidence_label, path: r.path, size: r.size, md5: hex(r.md5), sha1: hex(r.sha1), sha256: hex(r.sha256) }));
-      if (rows.length < pageSize) return;
-      const last = rows[rows.length - 1]!;
-      after = { evidenceId: last.evidence_id, path: last.path };
+    for (const e of report.evidence) {
+      let after: string | null = null;
+      for (;;) {
+        const rows = await this.repo.hashListPage(report.case.id, e.id, code, after, pageSize);
+        if (rows.length > 0) {
+          yield rows.map((r) => ({ evidence: r.evidence_label, path: r.path, size: r.size, md5: hex(r.md5), sha1: hex(r.sha1), sha256: hex(r.sha256) }));
+        }
+        if (rows.length < pageSize) break;
+        after = rows[rows.length - 1]!.path;
+      }
     }
   }
 
@@ -212,8 +215,8 @@ export class CourtReportService {
     return (category) => this.hashList(report, category);
   }
 
-  private async evidenceSection(caseId: string, e: EvidenceRow): Promise<ReportEvidence> {
-    const [counts, volumes] = await Promise.all([this.repo.counts(caseId, e.id), this.evidenceRepo.volumes(e.id)]);
+  private async evidenceSection(e: EvidenceRow, counts: ReportCounts): Promise<ReportEvidence> {
+    const volumes = await this.evidenceRepo.volumes(e.id);
     return {
       id: e.id, label: e.label, kind: e.kind, sourcePath: e.source_path, size: e.size, acquisitionNotes: e.acquisition_notes, examiner: e.examiner,
       status: e.status, error: e.error, startedAt: e.started_at, finishedAt: e.finished_at, imageFormat: e.image_format,
@@ -230,6 +233,22 @@ export class CourtReportService {
       counts,
     };
   }
+}
+
+const emptyCounts = (): ReportCounts => ({ files: 0, errors: 0, byStatus: {}, byCategory: {} });
+
+function sumCounts(parts: readonly ReportCounts[]): ReportCounts {
+  const total = emptyCounts();
+  const add = (into: Record<string, number>, from: Record<string, number>) => {
+    for (const [k, n] of Object.entries(from)) into[k] = (into[k] ?? 0) + n;
+  };
+  for (const p of parts) {
+    total.files += p.files;
+    total.errors += p.errors;
+    add(total.byStatus, p.byStatus);
+    add(total.byCategory, p.byCategory);
+  }
+  return total;
 }
 
 function pickEvidence(all: readonly EvidenceRow[], req: CourtReportRequest): EvidenceRow | null {

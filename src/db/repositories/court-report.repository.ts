@@ -23,12 +23,6 @@ export interface HashListRow {
   sha256: Buffer | null;
 }
 
-/** Keyset position in a hash list (evidence item, then path: the order of the export). */
-export interface HashListCursor {
-  evidenceId: string;
-  path: string;
-}
-
 /**
  * Read queries of the court report that no other repository has: counts restricted to one evidence item, matches
  * per hash set within a case, reviewers of a case, and the per-category hash lists paged by keyset (a report of a
@@ -49,20 +43,32 @@ export class CourtReportRepository {
     return q;
   }
 
-  async counts(caseId: string, evidenceId: string | null): Promise<ReportCounts> {
+  /** Counts per evidence item of the case (or of one item), in one pass per grouping over the case's files. */
+  async countsByEvidence(caseId: string, evidenceId: string | null): Promise<Map<string, ReportCounts>> {
     const base = this.files(caseId, evidenceId);
-    const grouped = async (key: 'status' | 'category') => {
+    const out = new Map<string, ReportCounts>();
+    const entry = (id: string): ReportCounts => {
+      let c = out.get(id);
+      if (!c) out.set(id, (c = { files: 0, errors: 0, byStatus: {}, byCategory: {} }));
+      return c;
+    };
+    const totals = await base
+      .select((eb) => ['f.evidence_id', eb.fn.countAll<number>().as('files'), eb.fn.count<number>('f.error').as('errors')])
+      .groupBy('f.evidence_id')
+      .execute();
+    for (const t of totals) Object.assign(entry(t.evidence_id), { files: Number(t.files), errors: Number(t.errors) });
+    for (const key of ['byStatus', 'byCategory'] as const) {
       const rows = await base
         .select((eb) => [
-          key === 'status' ? eb.fn.coalesce('t.status', eb.val('pending')).as('k') : eb.fn.coalesce('fc.category', 't.category', eb.val('uncategorised')).as('k'),
+          'f.evidence_id',
+          key === 'byStatus' ? eb.fn.coalesce('t.status', eb.val('pending')).as('k') : eb.fn.coalesce('fc.category', 't.category', eb.val('uncategorised')).as('k'),
           eb.fn.countAll<number>().as('n'),
         ])
-        .groupBy(sql`1`)
+        .groupBy([sql`1`, sql`2`])
         .execute();
-      return Object.fromEntries(rows.map((r) => [String(r.k), Number(r.n)]));
-    };
-    const tot = await base.select((eb) => [eb.fn.countAll<number>().as('files'), eb.fn.count<number>('f.error').as('errors')]).executeTakeFirstOrThrow();
-    return { files: Number(tot.files), errors: Number(tot.errors), byStatus: await grouped('status'), byCategory: await grouped('category') };
+      for (const r of rows) entry(r.evidence_id)[key][String(r.k)] = Number(r.n);
+    }
+    return out;
   }
 
   /** Files of the case (or evidence item) that matched each hash set. */
@@ -90,17 +96,19 @@ export class CourtReportRepository {
     return rows.map((r) => ({ name: r.set_by, hashes: Number(r.n), first: String(r.first), last: String(r.last) }));
   }
 
-  /** One page of the files with an effective category (a code, or null for uncategorised), in (evidence, path) order. */
-  async hashListPage(caseId: string, evidenceId: string | null, category: string | null, after: HashListCursor | null, limit: number): Promise<HashListRow[]> {
+  /**
+   * One page of one evidence item's files with an effective category (a code, or null for uncategorised), in path
+   * order after `afterPath`. Per evidence item so that the plan walks the (evidence_id, path) unique index in order
+   * and stops after `limit` matches: no sort, and page N costs what page 1 costs.
+   */
+  async hashListPage(caseId: string, evidenceId: string, category: string | null, afterPath: string | null, limit: number): Promise<HashListRow[]> {
     let q = this.files(caseId, evidenceId)
       .select(['f.id', 'f.evidence_id', 'e.label as evidence_label', 'f.path', 'f.size', 'f.md5', 'f.sha1', 'f.sha256'])
       .where((eb) => {
         const cat = eb.fn.coalesce('fc.category', 't.category');
         return category === null ? eb(cat, 'is', null) : eb(cat, '=', category);
       });
-    if (after) {
-      q = q.where((eb) => eb.or([eb('f.evidence_id', '>', after.evidenceId), eb.and([eb('f.evidence_id', '=', after.evidenceId), eb('f.path', '>', after.path)])]));
-    }
-    return q.orderBy('f.evidence_id').orderBy('f.path').limit(limit).execute();
+    if (afterPath !== null) q = q.where('f.path', '>', afterPath);
+    return q.orderBy('f.path').limit(limit).execute();
   }
 }
