@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
+import { loadReportFonts } from '../../adapters/report-fonts.js';
 import { renderCourtReport } from '../../formats/court-report.js';
 import { COURT_REPORT_FORMATS, type CourtReportFormat } from '../../services/court-report.service.js';
 import { UserError } from '../../services/errors.js';
@@ -28,7 +29,7 @@ export function registerReportCommand(program: Command): void {
         const c = await ws.cases.get(opts.case);
         const service = ws.courtReports;
         const report = await service.build({ id: null, name: `cli:${currentUser()}` }, c, { format, evidenceLabel: opts.evidence, generator: { name: PROGRAM, version: VERSION } });
-        const out = await renderCourtReport(report, service.lists(report), format, { maxRowsPerCategory: maxRows });
+        const out = await renderCourtReport(report, service.lists(report), format, { maxRowsPerCategory: maxRows, fonts: format === 'pdf' ? loadReportFonts() : null });
         if (Buffer.isBuffer(out.body)) await writeFile(opts.out, out.body);
         else await pipeline(out.body, createWriteStream(opts.out));
         process.stderr.write(`court report of case ${c.name}${report.scope ? `, evidence ${report.scope.label}` : ''} written to ${opts.out} (audit entry ${report.audit.seq}, chain hash ${report.audit.hash})\n`);
