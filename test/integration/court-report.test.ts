@@ -201,6 +201,7 @@ for (const engine of ['sqlite', 'postgres'] as const) describe(`court report and
       assert.equal(out.statusCode, 404, `outsider ${kind}`);
       assert.equal((await req('GET', url, sessions.admin1)).statusCode, 200, `admin ${kind}`);
       assert.equal((await req('GET', url)).statusCode, 401);
+      assert.notEqual((await req('HEAD', url, sessions.inv1)).statusCode, 200, 'no HEAD route: it would be audited as a download');
     }
   });
 

@@ -21,7 +21,8 @@ const attachment = (reply: FastifyReply, contentType: string, filename: string) 
 /**
  * Downloads of a case: the court report (HTML, PDF; optionally one evidence item) and the VICS 2.0 export. For case
  * members whose role has the `export` permission (an outsider gets 404, a member without it 403); every download is
- * an audit entry. Content types are never octet-stream: nothing here is image bytes.
+ * an audit entry (no HEAD routes: a HEAD would be audited as a download). Content types are never octet-stream:
+ * nothing here is image bytes.
  */
 export function registerCaseReportRoutes(app: FastifyInstance, deps: ServerDeps, reports: NonNullable<ServerDeps['courtReports']>): void {
   const exportable = async (req: CaseReq): Promise<CaseRow> => {
@@ -33,7 +34,7 @@ export function registerCaseReportRoutes(app: FastifyInstance, deps: ServerDeps,
   const actor = (req: CaseReq) => ({ id: req.auth!.user.id, name: req.auth!.user.name, ip: req.ip });
 
   for (const format of COURT_REPORT_FORMATS) {
-    app.get<{ Params: { caseId: string }; Querystring: { evidence?: string } }>(`/api/cases/:caseId/report.${format}`, { schema }, async (req, reply) => {
+    app.get<{ Params: { caseId: string }; Querystring: { evidence?: string } }>(`/api/cases/:caseId/report.${format}`, { schema, exposeHeadRoute: false }, async (req, reply) => {
       const c = await exportable(req);
       const report = await reports.service.build(actor(req), c, { format, evidenceId: req.query.evidence, generator: { name: PROGRAM, version: VERSION }, ip: req.ip });
       const out = await renderCourtReport(report, reports.service.lists(report), format, reports.pdf);
@@ -43,6 +44,7 @@ export function registerCaseReportRoutes(app: FastifyInstance, deps: ServerDeps,
 
   app.get<{ Params: { caseId: string }; Querystring: { evidence?: string } }>('/api/cases/:caseId/export.vics', {
     schema: { params: schema.params, querystring: { type: 'object', additionalProperties: false, properties: {} } },
+    exposeHeadRoute: false,
   }, async (req, reply) => {
     const c = await exportable(req);
     await deps.audit.record(actor(req), 'export', { caseId: c.id, detail: { kind: 'vics', profile: 'US' } });
