@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerCaseCommands } from './commands/case.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerExportCommand } from './commands/export.js';
+import { registerReportCommand } from './commands/report.js';
 import { registerHashSetCommands } from './commands/hashset.js';
 import { registerMatchCommand } from './commands/match.js';
 import { registerPdqCommand } from './commands/pdq.js';
@@ -26,6 +27,7 @@ const program = new Command('winnow')
 registerCaseCommands(program);
 registerScanCommand(program);
 registerExportCommand(program);
+registerReportCommand(program);
 registerHashSetCommands(program);
 registerMatchCommand(program);
 registerDemoCommand(program);

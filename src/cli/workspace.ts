@@ -28,6 +28,8 @@ import { AuditService } from '../services/audit.service.js';
 import { AuthService } from '../services/auth.service.js';
 import { CategorisationService } from '../services/categorisation.service.js';
 import { ReviewService } from '../services/review.service.js';
+import { CourtReportRepository } from '../db/repositories/court-report.repository.js';
+import { CourtReportService } from '../services/court-report.service.js';
 import { UserService } from '../services/user.service.js';
 import type { JobQueue } from '../services/job-queue.js';
 import type { LabPorts } from '../services/lab.service.js';
@@ -106,6 +108,11 @@ export class Workspace {
 
   get categorisation(): CategorisationService {
     return new CategorisationService(new CategorisationRepository(this.handle), new ReviewRepository(this.handle), this.audit);
+  }
+
+  /** Court reports (HTML/PDF) of a case or evidence item; each generation is audited. */
+  get courtReports(): CourtReportService {
+    return new CourtReportService(new CourtReportRepository(this.handle), this.repos.evidence, this.repos.hashSets, this.audit);
   }
 
   get exporter(): ExportService {

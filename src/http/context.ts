@@ -9,6 +9,9 @@ import type { UserService } from '../services/user.service.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { HotlineDeps } from './hotline-context.js';
 import type { LabStatusService } from '../services/lab-status.service.js';
+import type { CourtReportService } from '../services/court-report.service.js';
+import type { ExportService } from '../services/export.service.js';
+import type { CourtReportPdfOptions } from '../formats/court-report-pdf.js';
 
 export interface ServerDeps {
   auth: AuthService;
@@ -23,6 +26,8 @@ export interface ServerDeps {
   secureCookies: boolean;
   /** Processing status (queues, workers, failures) for the case dashboard; absent in servers built without it. */
   labStatus?: LabStatusService;
+  /** Court reports and the VICS export of a case (downloads for members with the export permission); `pdf` for tests. */
+  courtReports?: { service: CourtReportService; exporter: ExportService; pdf?: CourtReportPdfOptions };
   /** The hotline desk (issue 7); absent in servers built for the review app alone. */
   hotline?: HotlineDeps;
 }

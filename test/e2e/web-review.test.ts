@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -414,5 +414,21 @@ describe('review web UI in Chromium', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByTestId('grid').waitFor();
     assert.match(page.url(), /\/review\?category=uncategorised/, 'back where the reviewer was');
+  });
+
+  test('the investigator downloads the court report (HTML and PDF) from the case dashboard', async () => {
+    ready();
+    await page.goto(`${base}/cases/${caseId}`);
+    await page.getByRole('heading', { name: 'Case demo' }).waitFor();
+    const [html] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Court report (HTML)' }).click()]);
+    assert.equal(html.suggestedFilename(), 'court-report-demo.html');
+    const text = readFileSync(await html.path(), 'utf8');
+    assert.ok(text.includes('<h1>Court report: case demo</h1>'), 'the report names the case');
+    assert.ok(text.includes('Evidence demo-evidence'));
+    assert.equal(/<img|data:image/i.test(text), false, 'no images');
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Court report (PDF)' }).click()]);
+    assert.equal(readFileSync(await pdf.path()).subarray(0, 5).toString('latin1'), '%PDF-');
+    const exports = (await audit('export')) as unknown as { actorName: string; detail: { kind: string; format: string } }[];
+    assert.deepEqual(exports.slice(0, 2).map((e) => [e.actorName, e.detail.kind, e.detail.format]), [['ivy', 'court-report', 'pdf'], ['ivy', 'court-report', 'html']]);
   });
 });

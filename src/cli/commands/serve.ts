@@ -26,6 +26,7 @@ export function registerServeCommand(program: Command): void {
       const { LabStore } = await import('../../adapters/queue/lab-store.js');
       const { createLabQueues } = await import('../../services/lab.service.js');
       const { leaseSeconds } = await import('./worker.js');
+      const { loadReportFonts } = await import('../../adapters/report-fonts.js');
       // Lab mode: the queue is opened on the first dashboard request, not at start-up (pg-boss is heavy).
       let queue: Promise<JobQueue> | null = null;
       const labQueue = ws.handle.caps.engine === 'postgres'
@@ -34,7 +35,7 @@ export function registerServeCommand(program: Command): void {
       const { app } = await buildServer({
         auth: ws.auth, users: ws.users, review: ws.review, categorisation: ws.categorisation, audit: ws.audit,
         workspaceDir: ws.dir, throttle: new LoginThrottle(), secureCookies: !!opts.secureCookies,
-        hotline, labStatus: new LabStatusService(new LabStore(ws.handle), labQueue),
+        hotline, courtReports: { service: ws.courtReports, exporter: ws.exporter, pdf: { fonts: loadReportFonts() } }, labStatus: new LabStatusService(new LabStore(ws.handle), labQueue),
       }, { logger: !!opts.log });
       const address = await app.listen({ port, host: opts.host });
       const every = Number(opts.hotlineEvery);

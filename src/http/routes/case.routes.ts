@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { GridQuery } from '../../services/review.service.js';
 import { idParam, type ServerDeps } from '../context.js';
+import { registerCaseReportRoutes } from './case-report.routes.js';
 
 const caseParams = { type: 'object', required: ['caseId'], properties: { caseId: idParam } } as const;
 
@@ -41,6 +42,8 @@ export function registerCaseRoutes(app: FastifyInstance, deps: ServerDeps): void
       return status.status({ caseId: req.params.caseId, failures: 50 });
     });
   }
+
+  if (deps.courtReports) registerCaseReportRoutes(app, deps, deps.courtReports);
 
   app.get<{ Params: { caseId: string } }>('/api/cases/:caseId/evidence', { schema: { params: caseParams } }, async (req) => ({
     evidence: await deps.review.evidence(req.auth!.user, req.params.caseId),

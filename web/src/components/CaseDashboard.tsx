@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, type CaseDetail } from '../lib/api.js';
+import { api, canExport, caseDownloadUrl, type CaseDetail, type SessionUser } from '../lib/api.js';
 import { categoryLabel } from '../lib/vics.js';
 import { fmtBytes, fmtDate, Link } from './common.js';
 import { ProcessingStatus } from './ProcessingStatus.js';
@@ -7,8 +7,10 @@ import { ProcessingStatus } from './ProcessingStatus.js';
 export function CaseDashboard({ caseId }: { caseId: string }) {
   const [c, setCase] = useState<CaseDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [mayExport, setMayExport] = useState(false);
   useEffect(() => {
     api<CaseDetail>('GET', `/api/cases/${caseId}`).then(setCase, (e: Error) => setError(e.message));
+    api<{ user: SessionUser }>('GET', '/api/auth/session').then((s) => setMayExport(canExport(s.user.role)), () => setMayExport(false));
   }, [caseId]);
   if (error) return <p className="error" role="alert">{error}</p>;
   if (!c) return <p className="loading">Loading case…</p>;
@@ -20,6 +22,14 @@ export function CaseDashboard({ caseId }: { caseId: string }) {
         <Link to={review()} className="button">Open the review grid</Link>
       </div>
       {c.description && <p>{c.description}</p>}
+      {mayExport && (
+        <div className="row" data-testid="downloads">
+          <a className="button" href={caseDownloadUrl(caseId, 'report.html')} download>Court report (HTML)</a>
+          <a className="button" href={caseDownloadUrl(caseId, 'report.pdf')} download>Court report (PDF)</a>
+          <a className="button" href={caseDownloadUrl(caseId, 'export.vics')} download>VICS export</a>
+          <span className="hint">Reports list counts, metadata and hashes, never images; every download is audited.</span>
+        </div>
+      )}
       <div className="cards">
         <div className="card"><div className="big">{c.counts.files}</div>files</div>
         <Link to={review('?status=unknown')} className="card"><div className="big">{c.counts.byStatus['unknown'] ?? 0}</div>unknown</Link>
@@ -38,7 +48,7 @@ export function CaseDashboard({ caseId }: { caseId: string }) {
       </table>
       <h2>Evidence</h2>
       <table className="table" data-testid="evidence">
-        <thead><tr><th>Label</th><th>Kind</th><th>Source</th><th>Size</th><th>Status</th><th>Progress</th><th>Errors</th><th>Examiner</th><th>Started</th><th>Finished</th></tr></thead>
+        <thead><tr><th>Label</th><th>Kind</th><th>Source</th><th>Size</th><th>Status</th><th>Progress</th><th>Errors</th><th>Examiner</th><th>Started</th><th>Finished</th>{mayExport && <th>Report</th>}</tr></thead>
         <tbody>
           {c.evidence.map((e) => (
             <tr key={e.id}>
@@ -55,6 +65,11 @@ export function CaseDashboard({ caseId }: { caseId: string }) {
               <td>{e.examiner ?? '—'}</td>
               <td>{fmtDate(e.startedAt)}</td>
               <td>{fmtDate(e.finishedAt)}</td>
+              {mayExport && (
+                <td>
+                  <a href={caseDownloadUrl(caseId, 'report.html', e.id)} download>HTML</a> · <a href={caseDownloadUrl(caseId, 'report.pdf', e.id)} download>PDF</a>
+                </td>
+              )}
             </tr>
           ))}
         </tbody>

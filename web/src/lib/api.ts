@@ -120,3 +120,10 @@ export async function reveal(caseId: string, itemId: string, seconds?: number): 
     warning: res.headers.get('x-winnow-exposure-warning'),
   };
 }
+
+/** Downloads of a case (court report, VICS export): plain links, the browser sends the session cookie. */
+export const caseDownloadUrl = (caseId: string, kind: 'report.html' | 'report.pdf' | 'export.vics', evidenceId?: string): string =>
+  `/api/cases/${caseId}/${kind}${evidenceId ? qs({ evidence: evidenceId }) : ''}`;
+
+/** Roles with the server's `export` permission (src/services/auth.roles.ts); others get 403 from the download routes. */
+export const canExport = (role: SessionUser['role']): boolean => role === 'admin' || role === 'investigator';
