@@ -71,6 +71,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
         auth: workspace.auth, users: workspace.users, review: workspace.review, categorisation: workspace.categorisation, audit: workspace.audit,
         workspaceDir: workspace.dir, throttle: new LoginThrottle({ windowMs: 60_000, maxPerUser: 3, maxPerAddress: 1000 }), secureCookies: false,
         labStatus: new LabStatusService(new LabStore(workspace.handle), async () => null),
+        courtReports: { service: workspace.courtReports, exporter: workspace.exporter },
       }));
       for (const n of ['admin1', 'inv1', 'rev1', 'nov1', 'outsider']) sessions[n] = await login(n);
       caseId = (await workspace.cases.get('demo')).id;
