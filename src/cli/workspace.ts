@@ -28,6 +28,8 @@ import { AuditService } from '../services/audit.service.js';
 import { AuthService } from '../services/auth.service.js';
 import { CategorisationService } from '../services/categorisation.service.js';
 import { ReviewService } from '../services/review.service.js';
+import { SeriesRepository } from '../db/repositories/series.repository.js';
+import { SeriesService } from '../services/series.service.js';
 import { UserService } from '../services/user.service.js';
 import type { JobQueue } from '../services/job-queue.js';
 import type { LabPorts } from '../services/lab.service.js';
@@ -106,6 +108,11 @@ export class Workspace {
 
   get categorisation(): CategorisationService {
     return new CategorisationService(new CategorisationRepository(this.handle), new ReviewRepository(this.handle), this.audit);
+  }
+
+  /** Series and victims (issue 6). */
+  get series(): SeriesService {
+    return new SeriesService(new SeriesRepository(this.handle), this.users, this.audit);
   }
 
   get exporter(): ExportService {

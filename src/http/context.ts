@@ -9,6 +9,7 @@ import type { UserService } from '../services/user.service.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { HotlineDeps } from './hotline-context.js';
 import type { LabStatusService } from '../services/lab-status.service.js';
+import type { SeriesService } from '../services/series.service.js';
 
 export interface ServerDeps {
   auth: AuthService;
@@ -23,6 +24,8 @@ export interface ServerDeps {
   secureCookies: boolean;
   /** Processing status (queues, workers, failures) for the case dashboard; absent in servers built without it. */
   labStatus?: LabStatusService;
+  /** Series and victims (issue 6): /api/series… routes exist only when given. */
+  series?: SeriesService;
   /** The hotline desk (issue 7); absent in servers built for the review app alone. */
   hotline?: HotlineDeps;
 }
