@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { cli, CLI, tempDir } from '../helpers/env.js';
+import { startServer } from '../helpers/serve.js';
 
 // Series and victims in the web UI, in Debian's Chromium (playwright-core) against a real `winnow serve` over a
 // `winnow demo` workspace plus a second case holding a copy of a demo picture: from an item's detail page, add
@@ -22,23 +23,6 @@ let browser: Browser | undefined;
 let base = '';
 let page: Page;
 
-function startServer(dir: string): Promise<{ child: ChildProcess; base: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, '-w', dir, 'serve', '--port', '0', '--hotline-every', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`winnow serve did not start: ${out}`)), 20_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /on (http:\/\/[^\s]+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, base: m[1]! });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`winnow serve exited ${code}`)));
-  });
-}
-
 before(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is required for this test: apt-get install -y chromium (expected ${CHROMIUM})`);
   cli(['-w', ws.dir, 'demo', '-q']);
@@ -48,7 +32,7 @@ before(async () => {
   cli(['-w', ws.dir, 'scan', '--case', 'other', '--create-case', '-q', other]);
   execFileSync(process.execPath, [CLI, '-w', ws.dir, 'user', 'add', 'ivy', '--role', 'investigator', '--password-stdin'], { input: PASSWORD + '\n', encoding: 'utf8' });
   for (const c of ['demo', 'other']) cli(['-w', ws.dir, 'user', 'grant', 'ivy', '--case', c]);
-  ({ child: server, base } = await startServer(ws.dir));
+  ({ child: server, base } = await startServer(ws.dir, ['--hotline-every', '0']));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true, timeout: 30_000 });
   const context = await browser.newContext({ viewport: { width: 1400, height: 950 } });
   context.setDefaultTimeout(15_000);

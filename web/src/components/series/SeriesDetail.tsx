@@ -4,13 +4,14 @@
  * item, at most one clear at a time, re-blurred after the seconds the server granted or when the tab is hidden);
  * and the occurrences elsewhere in the workspace, linking to the items in other cases.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
-  api, ApiError, CLUE_KINDS, reveal, seriesCan, type ExposureMeter, type GridItem, type OccurrenceReport, type SeriesDetail as Detail,
+  api, CLUE_KINDS, seriesCan, type ExposureMeter, type GridItem, type OccurrenceReport, type SeriesDetail as Detail,
   type SeriesItem, type SeriesSummary, type SessionUser,
 } from '../../lib/api.js';
 import { fmtDate, Link } from '../common.js';
 import { Thumb } from '../Thumb.js';
+import { useSingleReveal } from '../../lib/use-single-reveal.js';
 import { PRIVACY_NOTE } from './SeriesList.js';
 
 /** The Thumb component's view of an item placed somewhere (series item or occurrence). */
@@ -20,39 +21,6 @@ function tileItem(f: { id: string; name: string; path: string; mimeType: string 
     ignorable: false, priority: null, category: null, categorySource: null, clusterId: null, clusterSize: null, make: null, model: null, hasGps: false,
     thumbnail: f.thumbnail,
   };
-}
-
-/** At most one revealed picture on this page; see the module comment. */
-function useSingleReveal(onExposure: (m: ExposureMeter) => void, onMessage: (m: string) => void) {
-  const [revealed, setRevealed] = useState<{ id: string; url: string } | null>(null);
-  const timer = useRef<number | null>(null);
-  const reblur = useCallback(() => {
-    if (timer.current !== null) window.clearTimeout(timer.current);
-    timer.current = null;
-    setRevealed((r) => {
-      if (r) URL.revokeObjectURL(r.url);
-      return null;
-    });
-  }, []);
-  useEffect(() => {
-    const onHide = () => { if (document.hidden) reblur(); };
-    document.addEventListener('visibilitychange', onHide);
-    return () => { document.removeEventListener('visibilitychange', onHide); reblur(); };
-  }, [reblur]);
-  const doReveal = useCallback(async (caseId: string, item: GridItem) => {
-    reblur();
-    try {
-      const r = await reveal(caseId, item.id);
-      setRevealed({ id: item.id, url: URL.createObjectURL(r.blob) });
-      timer.current = window.setTimeout(reblur, r.seconds * 1000);
-      if (r.warning) onMessage(r.warning);
-    } catch (err) {
-      onMessage(err instanceof ApiError && err.status === 403 ? `Reveal refused: ${err.message}` : `Reveal failed: ${(err as Error).message}`);
-    } finally {
-      api<ExposureMeter>('GET', '/api/me/exposure').then(onExposure, () => undefined);
-    }
-  }, [reblur, onExposure, onMessage]);
-  return { revealed, doReveal };
 }
 
 export function SeriesDetail({ seriesId, user, onExposure }: { seriesId: string; user: SessionUser; onExposure: (m: ExposureMeter) => void }) {
