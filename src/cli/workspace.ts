@@ -30,6 +30,8 @@ import { CategorisationService } from '../services/categorisation.service.js';
 import { ReviewService } from '../services/review.service.js';
 import { CourtReportRepository } from '../db/repositories/court-report.repository.js';
 import { CourtReportService } from '../services/court-report.service.js';
+import { SeriesRepository } from '../db/repositories/series.repository.js';
+import { SeriesService } from '../services/series.service.js';
 import { UserService } from '../services/user.service.js';
 import type { JobQueue } from '../services/job-queue.js';
 import type { LabPorts } from '../services/lab.service.js';
@@ -113,6 +115,11 @@ export class Workspace {
   /** Court reports (HTML/PDF) of a case or evidence item; each generation is audited. */
   get courtReports(): CourtReportService {
     return new CourtReportService(new CourtReportRepository(this.handle), this.repos.evidence, this.repos.hashSets, this.audit);
+  }
+
+  /** Series and victims (issue 6). */
+  get series(): SeriesService {
+    return new SeriesService(new SeriesRepository(this.handle), this.users, this.audit);
   }
 
   get exporter(): ExportService {

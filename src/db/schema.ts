@@ -652,3 +652,57 @@ export type HlContactRow = Selectable<HlContactTable>;
 export type HlNoticeRow = Selectable<HlNoticeTable>;
 export type HlCheckRow = Selectable<HlCheckTable>;
 export type HlEventRow = Selectable<HlEventTable>;
+
+// --- Series and victims (migration 0009, issue 6). No personal data of victims: flags, dates and a free note only. ---
+
+export interface SeriesTable {
+  id: string;
+  name: string;
+  description: string | null;
+  /** open | closed */
+  status: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  victim_identified: number;
+  victim_identified_at: string | null;
+  victim_identified_by: string | null;
+  victim_note: string | null;
+  offender_identified: number;
+  offender_identified_at: string | null;
+  offender_identified_by: string | null;
+  offender_note: string | null;
+}
+
+export interface SeriesItemTable {
+  series_id: string;
+  /** sha256 | md5 */
+  algorithm: string;
+  hash: Buffer;
+  md5: Buffer | null;
+  pdq: string | null;
+  file_id: string | null;
+  case_id: string | null;
+  added_by: string;
+  added_at: string;
+}
+
+export interface SeriesClueTable {
+  id: string;
+  series_id: string;
+  /** location | language | object | other */
+  kind: string;
+  text: string;
+  added_by: string;
+  added_at: string;
+}
+
+export interface Database {
+  series: SeriesTable;
+  series_item: SeriesItemTable;
+  series_clue: SeriesClueTable;
+}
+
+export type SeriesRow = Selectable<SeriesTable>;
+export type SeriesItemRow = Selectable<SeriesItemTable>;
+export type SeriesClueRow = Selectable<SeriesClueTable>;

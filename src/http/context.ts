@@ -12,6 +12,7 @@ import type { LabStatusService } from '../services/lab-status.service.js';
 import type { CourtReportService } from '../services/court-report.service.js';
 import type { ExportService } from '../services/export.service.js';
 import type { CourtReportPdfOptions } from '../formats/court-report-pdf.js';
+import type { SeriesService } from '../services/series.service.js';
 
 export interface ServerDeps {
   auth: AuthService;
@@ -28,6 +29,8 @@ export interface ServerDeps {
   labStatus?: LabStatusService;
   /** Court reports and the VICS export of a case (downloads for members with the export permission); `pdf` for tests. */
   courtReports?: { service: CourtReportService; exporter: ExportService; pdf?: CourtReportPdfOptions };
+  /** Series and victims (issue 6): /api/series… routes exist only when given. */
+  series?: SeriesService;
   /** The hotline desk (issue 7); absent in servers built for the review app alone. */
   hotline?: HotlineDeps;
 }

@@ -20,6 +20,7 @@ import { registerAdminRoutes } from './routes/admin.routes.js';
 import { registerAuthRoutes } from './routes/auth.routes.js';
 import { registerCaseRoutes } from './routes/case.routes.js';
 import { registerItemRoutes } from './routes/item.routes.js';
+import { registerSeriesRoutes } from './routes/series.routes.js';
 import { registerHotlineRoutes } from './routes/hotline/index.js';
 import { registerStaticUi } from './static.js';
 
@@ -107,6 +108,7 @@ export async function buildServer(deps: ServerDeps, opts: { logger?: boolean } =
   registerCaseRoutes(app, deps);
   registerItemRoutes(app, deps);
   registerAdminRoutes(app, deps);
+  if (deps.series) registerSeriesRoutes(app, deps.series);
   if (deps.hotline) registerHotlineRoutes(app, deps, deps.hotline);
   await app.ready();
   return { app, routes };

@@ -22,7 +22,9 @@ export type AuditAction =
   | 'list-known-bad' | 'export'
   | 'user-add' | 'user-change' | 'member-add' | 'member-remove' | 'policy-change'
   // hotline desk (issue 7): blocking and package downloads, police decisions, the contact book, desk settings
-  | 'hotline-export' | 'hotline-police' | 'hotline-contact' | 'hotline-settings' | 'hotline-retention';
+  | 'hotline-export' | 'hotline-police' | 'hotline-contact' | 'hotline-settings' | 'hotline-retention'
+  // series and victims (issue 6)
+  | 'series-create' | 'series-change' | 'series-attach' | 'series-detach' | 'series-clue' | 'series-identified';
 
 export interface AuditVerifyResult {
   ok: boolean;

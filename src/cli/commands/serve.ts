@@ -35,7 +35,8 @@ export function registerServeCommand(program: Command): void {
       const { app } = await buildServer({
         auth: ws.auth, users: ws.users, review: ws.review, categorisation: ws.categorisation, audit: ws.audit,
         workspaceDir: ws.dir, throttle: new LoginThrottle(), secureCookies: !!opts.secureCookies,
-        hotline, courtReports: { service: ws.courtReports, exporter: ws.exporter, pdf: { fonts: loadReportFonts() } }, labStatus: new LabStatusService(new LabStore(ws.handle), labQueue),
+        series: ws.series, hotline, courtReports: { service: ws.courtReports, exporter: ws.exporter, pdf: { fonts: loadReportFonts() } },
+        labStatus: new LabStatusService(new LabStore(ws.handle), labQueue),
       }, { logger: !!opts.log });
       const address = await app.listen({ port, host: opts.host });
       const every = Number(opts.hotlineEvery);

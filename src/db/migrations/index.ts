@@ -8,6 +8,7 @@ import { diskImages } from './0005-disk-images.js';
 import { usersAuditReview } from './0006-users-audit-review.js';
 import { labWorkers } from './0007-lab-workers.js';
 import { hotline } from './0008-hotline.js';
+import { seriesVictims } from './0009-series-victims.js';
 import { reviewStatusOrder } from './0011-review-status-order.js';
 
 /**
@@ -26,6 +27,7 @@ export function migrationProvider(caps: EngineCapabilities): MigrationProvider {
         '0006-users-audit-review': usersAuditReview(caps),
         '0007-lab-workers': labWorkers(caps),
         '0008-hotline': hotline(caps),
+        '0009-series-victims': seriesVictims(caps),
         '0011-review-status-order': reviewStatusOrder(caps),
       };
     },

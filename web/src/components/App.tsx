@@ -4,7 +4,7 @@
  * login screen with a message; the path they were on is kept, so logging in again returns them there.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { api, onUnauthenticated, setCsrfToken, type ExposureMeter, type SessionUser } from '../lib/api.js';
+import { api, onUnauthenticated, seriesCan, setCsrfToken, setCurrentUser, type ExposureMeter, type SessionUser } from '../lib/api.js';
 import { BREAK_EVERY_SECONDS, startBreakReminder } from '../lib/break-reminder.js';
 import { navigate, parseRoute, useLocation } from '../lib/router.js';
 import { CaseDashboard } from './CaseDashboard.js';
@@ -13,6 +13,9 @@ import { ExposureMeterBar } from './ExposureMeterBar.js';
 import { Desk, isDeskRoute } from './hotline/Desk.js';
 import { Login } from './Login.js';
 import { ReviewGrid } from './ReviewGrid.js';
+import { ItemPanel } from './ItemPanel.js';
+import { SeriesDetail } from './series/SeriesDetail.js';
+import { SeriesList } from './series/SeriesList.js';
 
 interface SessionInfo { user: SessionUser; csrfToken: string; exposure: ExposureMeter }
 
@@ -27,6 +30,7 @@ export function App() {
     try {
       const s = await api<SessionInfo>('GET', '/api/auth/session');
       setCsrfToken(s.csrfToken);
+      setCurrentUser(s.user);
       setSession(s);
     } catch {
       setSession(null);
@@ -81,11 +85,14 @@ export function App() {
   const hasDesk = deskOnly || session.user.role === 'admin';
   const parsed = parseRoute(loc.path);
   const route = deskOnly && parsed.screen === 'cases' ? ({ screen: 'desk' } as const) : parsed;
+  const hasSeries = seriesCan(session.user.role, 'read');
+  const isSeriesRoute = route.screen === 'series' || route.screen === 'series-detail';
   const logout = async () => {
     try {
       await api('POST', '/api/auth/logout');
     } finally {
       setCsrfToken(null);
+      setCurrentUser(null);
       setSession(null);
       navigate('/', true);
     }
@@ -95,10 +102,11 @@ export function App() {
     <div className="app">
       <header className="topbar">
         <a className="brand" href="/" onClick={(e) => { e.preventDefault(); navigate('/'); }}>Winnow</a>
-        {hasDesk && (
+        {(hasDesk || hasSeries) && (
           <nav className="app-nav" aria-label="Main">
-            {!deskOnly && <a href="/" aria-current={!isDeskRoute(route) ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/'); }}>Review</a>}
-            <a href="/desk" aria-current={isDeskRoute(route) ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/desk'); }}>Hotline desk</a>
+            {!deskOnly && <a href="/" aria-current={!isDeskRoute(route) && !isSeriesRoute ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/'); }}>Review</a>}
+            {hasSeries && <a href="/series" aria-current={isSeriesRoute ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/series'); }}>Series</a>}
+            {hasDesk && <a href="/desk" aria-current={isDeskRoute(route) ? 'page' : undefined} onClick={(e) => { e.preventDefault(); navigate('/desk'); }}>Hotline desk</a>}
           </nav>
         )}
         {!deskOnly && <ExposureMeterBar meter={session.exposure} />}
@@ -122,6 +130,14 @@ export function App() {
         {route.screen === 'cases' && <CaseList />}
         {route.screen === 'case' && <CaseDashboard caseId={route.caseId} />}
         {route.screen === 'review' && <ReviewGrid caseId={route.caseId} user={session.user} exposure={session.exposure} onExposure={setExposure} />}
+        {route.screen === 'item' && (
+          <div className="item-page">
+            <ItemPanel caseId={route.caseId} itemId={route.itemId} version={0} onClose={() => navigate(`/cases/${route.caseId}/review`)}
+              onOpen={(id) => navigate(`/cases/${route.caseId}/items/${id}`)} onShowCluster={(c) => navigate(`/cases/${route.caseId}/review?cluster=${encodeURIComponent(c)}`)} />
+          </div>
+        )}
+        {route.screen === 'series' && hasSeries && <SeriesList user={session.user} />}
+        {route.screen === 'series-detail' && hasSeries && <SeriesDetail seriesId={route.seriesId} user={session.user} onExposure={setExposure} />}
         {isDeskRoute(route) && <Desk route={route} user={session.user} />}
         {route.screen === 'not-found' && <p>No such page. <a href="/" onClick={(e) => { e.preventDefault(); navigate('/'); }}>Back to the cases</a></p>}
       </main>

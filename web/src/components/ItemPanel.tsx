@@ -1,13 +1,15 @@
 /**
  * Item detail beside the grid: metadata, EXIF with serials, GPS as coordinates (decimal and degrees-minutes-
  * seconds; no map tiles — the lab has no internet, and a tile request would leak the location), matches with set
- * and distance, cluster members, duplicates, priority reasons, notes, tags and the item's audit history. No
+ * and distance, cluster members, duplicates, the series it belongs to (and "Add to series…"), priority reasons, notes, tags and
+ * the item's audit history. No
  * picture here: the grid is the one place that shows (blurred) pictures and reveals.
  */
 import { useEffect, useState } from 'react';
 import { api, type ItemDetail } from '../lib/api.js';
 import { categoryLabel } from '../lib/vics.js';
 import { fmtBytes, fmtDate } from './common.js';
+import { AddToSeries } from './series/AddToSeries.js';
 
 const dms = (v: number, pos: string, neg: string): string => {
   const a = Math.abs(v);
@@ -137,6 +139,7 @@ export function ItemPanel({ caseId, itemId, version, onClose, onOpen, onShowClus
           {item.duplicates.length > 0 && (
             <><h3>Exact duplicates</h3><ul>{item.duplicates.map((d) => <li key={d.id}><button type="button" className="link" onClick={() => onOpen(d.id)}>{d.evidence}: {d.path}</button></li>)}</ul></>
           )}
+          <AddToSeries caseId={caseId} itemId={item.id} cluster={item.cluster ? { id: item.cluster.id, size: item.cluster.size } : null} />
           <h3>Tags</h3>
           <div className="row">
             <input aria-label="Tags" value={tags} onChange={(e) => setTags(e.target.value)} placeholder="comma-separated" />

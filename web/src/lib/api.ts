@@ -127,3 +127,38 @@ export const caseDownloadUrl = (caseId: string, kind: 'report.html' | 'report.pd
 
 /** Roles with the server's `export` permission (src/services/auth.roles.ts); others get 403 from the download routes. */
 export const canExport = (role: SessionUser['role']): boolean => role === 'admin' || role === 'investigator';
+// ---- Series and victims (issue 6): types mirror src/services/series.service.ts ----
+
+/** A fact about a series (victim / offender identified): who and when, and a free note — never personal data. */
+export interface IdentifiedFact { identified: boolean; at: string | null; by: string | null; note: string | null }
+export interface SeriesSummary {
+  id: string; name: string; description: string | null; status: 'open' | 'closed'; createdBy: string; createdAt: string; updatedAt: string;
+  items: number; clues: number; victim: IdentifiedFact; offender: IdentifiedFact;
+}
+export interface SeriesItem {
+  algorithm: 'sha256' | 'md5'; hash: string; md5: string | null; pdq: string | null; addedBy: string; addedAt: string;
+  file: null | { id: string; caseId: string; caseName: string; path: string; name: string; mimeType: string | null; thumbnail: string | null; status: string | null; clusterId: string | null };
+}
+export interface SeriesClue { id: string; kind: 'location' | 'language' | 'object' | 'other'; text: string; addedBy: string; addedAt: string }
+export interface SeriesDetail extends Omit<SeriesSummary, 'items' | 'clues'> { items: SeriesItem[]; clues: SeriesClue[] }
+export interface Occurrence {
+  fileId: string; caseId: string; caseName: string; evidence: string; path: string; name: string; mimeType: string | null; thumbnail: string | null;
+  status: string | null; match: 'sha256' | 'md5' | 'pdq'; distance: number; via: string;
+}
+export interface OccurrenceReport {
+  exact: Occurrence[]; near: Occurrence[]; hidden: { cases: number; files: number }; truncated: boolean;
+  cost: { seriesPdqs: number; pdqScanned: number; ms: number };
+}
+export interface AttachResult { hashes: number; added: number; already: number; withoutHash: number }
+export const CLUE_KINDS = ['location', 'language', 'object', 'other'] as const;
+
+/** What a role may do with series (the server's table in series.service.ts decides; this only hides buttons). */
+export const seriesCan = (role: SessionUser['role'], p: 'read' | 'attach' | 'edit'): boolean =>
+  ({ admin: true, investigator: true, reviewer: p !== 'edit', 'no-view': p === 'read', analyst: false, police: false })[role];
+
+let currentUser: SessionUser | null = null;
+/** The logged-in user, set by the shell (App) so that deep components (the item panel) can hide what the role cannot do. */
+export function setCurrentUser(u: SessionUser | null): void {
+  currentUser = u;
+}
+export const getCurrentUser = (): SessionUser | null => currentUser;

@@ -1,6 +1,6 @@
 /**
  * A few lines of history-API routing instead of a router package: the screens' paths are fixed (/, /login,
- * /cases/:id, /cases/:id/review, and the hotline desk under /desk), and the server's SPA fallback sends every non-/api path to
+ * /cases/:id, /cases/:id/review, /cases/:id/items/:itemId, /series, /series/:id, and the hotline desk under /desk), and the server's SPA fallback sends every non-/api path to
  * index.html, so reloads and shared links work.
  */
 import { useEffect, useState } from 'react';
@@ -26,6 +26,9 @@ export type Route =
   | { screen: 'cases' }
   | { screen: 'case'; caseId: string }
   | { screen: 'review'; caseId: string }
+  | { screen: 'item'; caseId: string; itemId: string }
+  | { screen: 'series' }
+  | { screen: 'series-detail'; seriesId: string }
   | { screen: 'desk' }
   | { screen: 'desk-url'; urlId: string }
   | { screen: 'desk-contacts' }
@@ -41,6 +44,12 @@ export function parseRoute(path: string): Route {
   if (path === '/' || path === '/cases' || path === '/login') return { screen: 'cases' };
   const m = /^\/cases\/([0-9a-f-]{36})(\/review)?\/?$/.exec(path);
   if (m) return m[2] ? { screen: 'review', caseId: m[1]! } : { screen: 'case', caseId: m[1]! };
+  const it = /^\/cases\/([0-9a-f-]{36})\/items\/([0-9a-f-]{36})\/?$/.exec(path);
+  if (it) return { screen: 'item', caseId: it[1]!, itemId: it[2]! };
+  // Series and victims (issue 6): /series, /series/:id.
+  if (path === '/series' || path === '/series/') return { screen: 'series' };
+  const se = /^\/series\/([0-9a-f-]{36})\/?$/.exec(path);
+  if (se) return { screen: 'series-detail', seriesId: se[1]! };
   // The hotline desk (issue 7): /desk, /desk/urls/:id, /desk/{contacts,packages,stats,exports,settings}.
   if (path === '/desk' || path === '/desk/') return { screen: 'desk' };
   const u = /^\/desk\/urls\/([0-9a-f-]{36})\/?$/.exec(path);
