@@ -10,8 +10,10 @@
  * Entries are depth 0: nesting depth counts containers (archives), and a disk image is the evidence item itself.
  */
 import type { DetectedImage } from '../adapters/sleuthkit/disk-image-detect.js';
+import { fiwalkFiles, streamFiwalk, type FiwalkByteRun } from '../adapters/sleuthkit/fiwalk.js';
 import { fileRef, listFiles, type ImageVolume, type VolumeLayout } from '../adapters/sleuthkit/sleuthkit.js';
 import type { FsNameType } from '../adapters/sleuthkit/tsk-output.js';
+import type { ByteRun, ImageFileKey } from '../db/repositories/file.repository.js';
 import type { EntryType } from '../domain/entry.js';
 import type { WalkEntry } from './folder-walker.js';
 
@@ -78,4 +80,84 @@ async function* walkVolume(img: DetectedImage, vol: ImageVolume): AsyncGenerator
       image: { ref: fileRef(img, vol, e), volume: vol.label, fsType: vol.fsType, addr: e.addr, deleted: e.deleted, reallocated: e.reallocated },
     };
   }
+}
+
+/** Where byte-run matching reads our files and writes their runs (FileRepository, bound to one evidence item). */
+export interface ByteRunStore {
+  filesAt(paths: readonly string[]): Promise<ImageFileKey[]>;
+  filesSuffixed(paths: readonly string[]): Promise<ImageFileKey[]>;
+  replace(items: readonly { fileId: string; runs: readonly ByteRun[] }[]): Promise<void>;
+}
+
+export interface ByteRunOutcome {
+  /** File systems fiwalk walked. */
+  volumes: number;
+  /** fiwalk fileobjects with data runs, and how many of them matched one or more of our files. */
+  withRuns: number;
+  matched: number;
+  /** Our files that got runs (a hard-linked inode gives the same runs to every name), and the runs stored. */
+  files: number;
+  runs: number;
+}
+
+const RUN_BATCH = 500;
+
+function toByteRun(r: FiwalkByteRun): ByteRun {
+  return { file_offset: r.fileOffset, fs_offset: r.fsOffset, img_offset: r.imgOffset, len: r.len, uncompressed_len: r.uncompressedLen, fill: r.fill, type: r.type };
+}
+
+/**
+ * Byte runs of every file of the image, from one fiwalk pass, stored per file. A fiwalk fileobject is matched to
+ * our files by (volume, inode): its volume offset names the volume, its filename the candidates (our path, or our
+ * path with `:stream` — TSK names the NTFS index/stream fls lists — or `;ADDR` for a name listed twice), and only a
+ * candidate with the same inode (fs_addr's first number) gets the runs. fiwalk walks the default data attribute
+ * only, so alternate data streams (`name:stream` whose inode also has a plain `name`) get none. Names fiwalk
+ * escapes (control characters as \xNN; fls prints `^`) are looked up the fls way. `.`/`..` entries are skipped:
+ * they repeat their directory.
+ */
+export async function collectByteRuns(img: DetectedImage, layout: VolumeLayout, store: ByteRunStore, source: AsyncIterable<Buffer | string> = streamFiwalk(img)): Promise<ByteRunOutcome> {
+  const volumes = new Map<number, ImageVolume>();
+  for (const v of layout.volumes) if (v.status !== 'skipped') volumes.set(v.startSector * layout.sectorSize, v);
+  const outcome: ByteRunOutcome = { volumes: 0, withRuns: 0, matched: 0, files: 0, runs: 0 };
+  let batch: { path: string; inode: number; runs: ByteRun[] }[] = [];
+  const flush = async () => {
+    const found = await store.filesAt(batch.map((b) => b.path));
+    const byPath = new Map(found.map((f) => [f.path, f]));
+    const missed = batch.filter((b) => byPath.get(b.path)?.fs_addr?.split('-')[0] !== String(b.inode));
+    const suffixed = missed.length ? await store.filesSuffixed(missed.map((b) => b.path)) : [];
+    const items: { fileId: string; runs: ByteRun[] }[] = [];
+    const given = new Set<string>();
+    for (const b of batch) {
+      const inode = String(b.inode);
+      const exact = byPath.get(b.path);
+      let targets = exact && exact.fs_addr?.split('-')[0] === inode ? [exact] : [];
+      // An NTFS file whose default attribute is named (`$ObjId:$O`), or a name listed twice (`name;ADDR`).
+      if (targets.length === 0) {
+        const cands = suffixed.filter((f) => (f.path.startsWith(`${b.path}:`) || f.path.startsWith(`${b.path};`)) && f.fs_addr?.split('-')[0] === inode);
+        const dup = cands.filter((f) => f.path.startsWith(`${b.path};`) && !f.path.slice(b.path.length + 1).includes(':'));
+        targets = dup.length ? dup : cands.filter((f) => f.path.startsWith(`${b.path}:`)).slice(0, 1);
+      }
+      if (targets.length) outcome.matched++;
+      for (const t of targets) {
+        if (given.has(t.id)) continue;
+        given.add(t.id);
+        items.push({ fileId: t.id, runs: b.runs });
+        outcome.runs += b.runs.length;
+      }
+    }
+    outcome.files += items.length;
+    await store.replace(items);
+    batch = [];
+  };
+  for await (const f of fiwalkFiles(source, (s) => { outcome.volumes = s.volumes; })) {
+    if (/(^|\/)\.\.?$/.test(f.filename)) continue;
+    outcome.withRuns++;
+    const vol = volumes.get(f.volumeOffset);
+    if (!vol) continue;
+    const name = f.filename.replace(/\\x[0-9A-Fa-f]{2}/g, '^');
+    batch.push({ path: vol.label ? `${vol.label}/${name}` : name, inode: f.inode, runs: f.runs.map(toByteRun) });
+    if (batch.length >= RUN_BATCH) await flush();
+  }
+  if (batch.length) await flush();
+  return outcome;
 }

@@ -8,6 +8,7 @@ import { diskImages } from './0005-disk-images.js';
 import { usersAuditReview } from './0006-users-audit-review.js';
 import { labWorkers } from './0007-lab-workers.js';
 import { hotline } from './0008-hotline.js';
+import { byteRuns } from './0010-byte-runs.js';
 
 /**
  * Migrations are ordered by name and shared by both engines. They receive the engine's capabilities to pick
@@ -25,6 +26,7 @@ export function migrationProvider(caps: EngineCapabilities): MigrationProvider {
         '0006-users-audit-review': usersAuditReview(caps),
         '0007-lab-workers': labWorkers(caps),
         '0008-hotline': hotline(caps),
+        '0010-byte-runs': byteRuns(caps),
       };
     },
   };
