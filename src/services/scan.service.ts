@@ -285,22 +285,30 @@ export class ScanService {
    * failed scan: the runs only enrich the export.
    */
   private async recordByteRuns(evidenceId: string, image: NonNullable<SourceInfo['image']>, given: string, warnings: string[]): Promise<void> {
-    const { files, evidence } = this.ports;
-    let byteRuns: Record<string, unknown>;
+    const byteRuns = await this.collectRuns(evidenceId, image, given, warnings);
+    const { layout, acquisition } = image;
+    await this.ports.evidence.update(evidenceId, { acquisition: JSON.stringify({ scheme: layout.scheme, sectorSize: layout.sectorSize, ewf: acquisition, byteRuns }) });
+  }
+
+  /** The byte-run outcome for the acquisition record: recorded, partial (some volumes not walked), skipped or failed. */
+  private async collectRuns(evidenceId: string, image: NonNullable<SourceInfo['image']>, given: string, warnings: string[]): Promise<Record<string, unknown>> {
+    if (!image.layout.volumes.some((v) => v.status === 'scanned')) {
+      return { tool: 'fiwalk', status: 'skipped', detail: 'no volume with a file system was scanned' };
+    }
+    const { files } = this.ports;
     try {
       const o = await collectByteRuns(image.image, image.layout, {
         filesAt: (paths) => files.imageFilesAt(evidenceId, paths),
         filesSuffixed: (paths) => files.imageFilesSuffixed(evidenceId, paths),
         replace: (items) => files.replaceByteRuns(items),
       });
-      byteRuns = { tool: 'fiwalk', status: 'recorded', ...o };
+      if (o.notWalked.length) warnings.push(`${given}: byte runs not recorded for volume(s) ${o.notWalked.join(', ')}: fiwalk could not walk their file system`);
+      return { tool: 'fiwalk', status: o.notWalked.length ? 'partial' : 'recorded', ...o };
     } catch (err) {
       const detail = `byte runs not recorded (the DFXML export has none for this image): ${(err as Error).message}`;
       warnings.push(`${given}: ${detail}`);
-      byteRuns = { tool: 'fiwalk', status: 'failed', detail };
+      return { tool: 'fiwalk', status: 'failed', detail };
     }
-    const { layout, acquisition } = image;
-    await evidence.update(evidenceId, { acquisition: JSON.stringify({ scheme: layout.scheme, sectorSize: layout.sectorSize, ewf: acquisition, byteRuns }) });
   }
 }
 

@@ -92,6 +92,8 @@ export interface ByteRunStore {
 export interface ByteRunOutcome {
   /** File systems fiwalk walked. */
   volumes: number;
+  /** Labels of our scanned volumes fiwalk did not walk (their files have no runs). */
+  notWalked: string[];
   /** fiwalk fileobjects with data runs, and how many of them matched one or more of our files. */
   withRuns: number;
   matched: number;
@@ -115,10 +117,10 @@ function toByteRun(r: FiwalkByteRun): ByteRun {
  * escapes (control characters as \xNN; fls prints `^`) are looked up the fls way. `.`/`..` entries are skipped:
  * they repeat their directory.
  */
-export async function collectByteRuns(img: DetectedImage, layout: VolumeLayout, store: ByteRunStore, source: AsyncIterable<Buffer | string> = streamFiwalk(img)): Promise<ByteRunOutcome> {
+export async function collectByteRuns(img: DetectedImage, layout: VolumeLayout, store: ByteRunStore, source: AsyncIterable<Buffer | string> | Iterable<Buffer | string> = streamFiwalk(img)): Promise<ByteRunOutcome> {
   const volumes = new Map<number, ImageVolume>();
   for (const v of layout.volumes) if (v.status !== 'skipped') volumes.set(v.startSector * layout.sectorSize, v);
-  const outcome: ByteRunOutcome = { volumes: 0, withRuns: 0, matched: 0, files: 0, runs: 0 };
+  const outcome: ByteRunOutcome = { volumes: 0, notWalked: [], withRuns: 0, matched: 0, files: 0, runs: 0 };
   let batch: { path: string; inode: number; runs: ByteRun[] }[] = [];
   const flush = async () => {
     const found = await store.filesAt(batch.map((b) => b.path));
@@ -149,7 +151,8 @@ export async function collectByteRuns(img: DetectedImage, layout: VolumeLayout, 
     await store.replace(items);
     batch = [];
   };
-  for await (const f of fiwalkFiles(source, (s) => { outcome.volumes = s.volumes; })) {
+  let walked: number[] = [];
+  for await (const f of fiwalkFiles(source, (s) => { walked = s.volumeOffsets; })) {
     if (/(^|\/)\.\.?$/.test(f.filename)) continue;
     outcome.withRuns++;
     const vol = volumes.get(f.volumeOffset);
@@ -159,5 +162,7 @@ export async function collectByteRuns(img: DetectedImage, layout: VolumeLayout, 
     if (batch.length >= RUN_BATCH) await flush();
   }
   if (batch.length) await flush();
+  outcome.volumes = walked.length;
+  outcome.notWalked = layout.volumes.filter((v) => v.status === 'scanned' && !walked.includes(v.startSector * layout.sectorSize)).map((v) => v.label || '(bare)');
   return outcome;
 }

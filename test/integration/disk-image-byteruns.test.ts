@@ -5,16 +5,17 @@
  * MD5 (which proves the offsets, partition offset included), and the export still validates against the schema.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, symlinkSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { XmlTokenizer } from '../../src/hashsets/xml-tokenizer.js';
 import { FiwalkParser } from '../../src/adapters/sleuthkit/fiwalk.js';
+import { TOOL_PACKAGES } from '../../src/adapters/sleuthkit/tool-runner.js';
 import { requireXmllint, validate } from '../helpers/dfxml.js';
-import { cli, refdata, requireTool, tempDir } from '../helpers/env.js';
+import { CLI, cli, refdata, requireTool, tempDir } from '../helpers/env.js';
 
 interface Run { file_offset: number; img_offset: number | null; len: number | null; type: string | null; fill: string | null }
 interface Exported { evidence: string; partitionOffset: number; filename: string; inode: number | null; size: number | null; md5: string | null; runs: Run[] }
@@ -113,6 +114,9 @@ function readRuns(image: string, runs: readonly Run[]): Buffer {
   }
 }
 
+/** ewfacquire re-pack of 7-ntfs-undel.dd (SOURCE.md: derived-e01): fiwalk reads it through libewf. */
+const E01 = refdata('forensic', 'dftt-sleuthkit', 'derived-e01', '7-ntfs-undel.E01');
+
 describe('DFXML byte runs of files inside disk images (fiwalk)', () => {
   const ws = join(t.dir, 'ws');
   const images = new Map<string, string>();
@@ -129,7 +133,7 @@ describe('DFXML byte runs of files inside disk images (fiwalk)', () => {
       execFileSync('unzip', ['-q', '-o', refdata('forensic', 'dftt-sleuthkit', 'zips', `${zip}.zip`), `*${img}`, '-d', dir]);
       images.set(img, findFile(dir, img));
     }
-    cli(['-w', ws, 'scan', '--case', 'runs', '--create-case', '-q', '--no-match', '--no-verify', ...images.values()]);
+    cli(['-w', ws, 'scan', '--case', 'runs', '--create-case', '-q', '--no-match', '--no-verify', ...images.values(), E01]);
     dfxmlFile = join(t.dir, 'runs.dfxml');
     cli(['-w', ws, 'export', '--case', 'runs', '--format', 'dfxml', '--out', dfxmlFile]);
     exported = parseExport(readFileSync(dfxmlFile, 'utf8'));
@@ -139,7 +143,7 @@ describe('DFXML byte runs of files inside disk images (fiwalk)', () => {
     requireXmllint();
     const v = validate(dfxmlFile);
     assert.equal(v.status, 0, v.output);
-    assert.equal(exported.filter((e) => e.runs.length > 0).length, 103, 'fileobjects with byte runs');
+    assert.equal(exported.filter((e) => e.runs.length > 0 && images.has(e.evidence)).length, 103, 'fileobjects with byte runs (raw images)');
   });
 
   test("every file's runs equal the reference fiwalk DFXML's, and every reference file with runs has them", () => {
@@ -169,6 +173,13 @@ describe('DFXML byte runs of files inside disk images (fiwalk)', () => {
     assert.equal(perImage.reduce((n, p) => n + Number(/ (\d+)\//.exec(p)![1]), 0), 102, 'inodes with runs in the reference files');
   });
 
+  test('an E01 gives the same runs as the raw image it was acquired from (offsets in the media, not the container)', () => {
+    const runsOf = (ev: string) => new Map(exported.filter((e) => e.evidence === ev && e.runs.length > 0).map((e) => [e.filename, e.runs]));
+    const raw = runsOf('7-ntfs-undel.dd');
+    assert.ok(raw.size >= 20);
+    assert.deepEqual(runsOf('7-ntfs-undel.E01'), raw);
+  });
+
   test('multi-partition image: runs are image offsets (partition offset included)', () => {
     const p2 = exported.filter((e) => e.evidence === 'ext-part-test-2.dd' && e.partitionOffset === 52416 * 512 && e.runs.length > 0);
     assert.ok(p2.length > 0);
@@ -181,7 +192,7 @@ describe('DFXML byte runs of files inside disk images (fiwalk)', () => {
     let fragmented = 0;
     for (const e of exported) {
       // NTFS resident data: TSK 4.11's fiwalk reports offset 0 (the run is inside the MFT entry), nothing to read there.
-      if (!e.md5 || e.runs.length === 0 || e.runs.some((r) => r.type === 'resident' || r.fill !== null || r.img_offset === null)) continue;
+      if (!images.has(e.evidence) || !e.md5 || e.runs.length === 0 || e.runs.some((r) => r.type === 'resident' || r.fill !== null || r.img_offset === null)) continue;
       if (e.filename.includes(':')) continue; // named streams: fiwalk's runs are the default stream's
       const bytes = readRuns(images.get(e.evidence)!, e.runs);
       assert.equal(bytes.length, e.size, `${e.evidence} ${e.filename}: runs total ${bytes.length} bytes, file ${e.size}`);
@@ -216,6 +227,32 @@ describe('DFXML byte runs of files inside disk images (fiwalk)', () => {
       assert.equal(acq.byteRuns.status, 'recorded');
       assert.equal(acq.byteRuns.volumes, 1);
       assert.ok(acq.byteRuns.files >= 20 && acq.byteRuns.runs >= acq.byteRuns.files, JSON.stringify(acq.byteRuns));
+    } finally {
+      h.close();
+    }
+  });
+
+  test('fiwalk missing: the scan still succeeds, the failure is a warning and is recorded on the evidence item', () => {
+    // A PATH with every TSK / libewf tool the scan runs except fiwalk.
+    const bin = join(t.dir, 'bin-without-fiwalk');
+    mkdirSync(bin);
+    const which = (tool: string) => execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim();
+    for (const tool of Object.keys(TOOL_PACKAGES)) if (tool !== 'fiwalk') symlinkSync(which(tool), join(bin, tool));
+    const ws2 = join(t.dir, 'ws-nofiwalk');
+    const r = spawnSync(process.execPath, [CLI, '-w', ws2, 'scan', '--case', 'n', '--create-case', '-q', '--no-match', '--no-verify', images.get('6-fat-undel.dd')!], {
+      encoding: 'utf8', env: { ...process.env, PATH: bin },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /WARNING: .*byte runs not recorded .*fiwalk is not installed: apt-get install sleuthkit/);
+    const h = new BetterSqlite3(join(ws2, 'winnow.sqlite'), { readonly: true });
+    try {
+      const ev = h.prepare(`select status, acquisition from evidence`).get() as { status: string; acquisition: string };
+      assert.equal(ev.status, 'done');
+      const br = (JSON.parse(ev.acquisition) as { byteRuns: { status: string; detail: string } }).byteRuns;
+      assert.equal(br.status, 'failed');
+      assert.match(br.detail, /fiwalk is not installed/);
+      assert.equal((h.prepare('select count(*) n from file_byte_run').get() as { n: number }).n, 0);
+      assert.ok((h.prepare(`select count(*) n from file where md5 is not null`).get() as { n: number }).n >= 10, 'files hashed all the same');
     } finally {
       h.close();
     }

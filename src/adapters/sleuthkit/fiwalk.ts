@@ -40,9 +40,9 @@ export interface FiwalkFile {
   runs: FiwalkByteRun[];
 }
 
-/** What a walk found besides the files: how many file systems it opened and how many fileobjects it printed. */
+/** What a walk found besides the files: the file systems it opened (byte offsets) and how many fileobjects it printed. */
 export interface FiwalkSummary {
-  volumes: number;
+  volumeOffsets: number[];
   fileobjects: number;
 }
 
@@ -60,7 +60,7 @@ export class FiwalkParser {
   private file: { filename: string; inode: number | null; runs: FiwalkByteRun[] } | null = null;
   private text = '';
   private inDataRuns = false;
-  readonly summary: FiwalkSummary = { volumes: 0, fileobjects: 0 };
+  readonly summary: FiwalkSummary = { volumeOffsets: [], fileobjects: 0 };
 
   push(chunk: string): FiwalkFile[] {
     return this.handle(this.tok.push(chunk));
@@ -84,7 +84,7 @@ export class FiwalkParser {
         const parent = this.stack[this.stack.length - 1];
         if (ev.name === 'volume') {
           this.volumeOffset = num(ev.attrs.offset) ?? 0;
-          this.summary.volumes++;
+          this.summary.volumeOffsets.push(this.volumeOffset);
         } else if (ev.name === 'fileobject' && this.volumeOffset !== null) {
           this.file = { filename: '', inode: null, runs: [] };
           this.summary.fileobjects++;
@@ -129,7 +129,7 @@ export function streamFiwalk(img: DetectedImage): Readable {
  * Every file of the image that has data runs, parsed as fiwalk streams them. `summary` is complete once the
  * iteration ends; a walk that opened no file system throws (fiwalk itself exits 0 then).
  */
-export async function* fiwalkFiles(source: AsyncIterable<Buffer | string>, summary?: (s: FiwalkSummary) => void): AsyncGenerator<FiwalkFile> {
+export async function* fiwalkFiles(source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, summary?: (s: FiwalkSummary) => void): AsyncGenerator<FiwalkFile> {
   const p = new FiwalkParser();
   const dec = new TextDecoder('utf-8');
   for await (const chunk of source) {
@@ -138,5 +138,5 @@ export async function* fiwalkFiles(source: AsyncIterable<Buffer | string>, summa
   yield* p.push(dec.decode());
   yield* p.end();
   summary?.(p.summary);
-  if (p.summary.volumes === 0) throw new Error('fiwalk found no file system it can walk in this image');
+  if (p.summary.volumeOffsets.length === 0) throw new Error('fiwalk found no file system it can walk in this image');
 }
