@@ -299,7 +299,7 @@ export class ScanService {
     try {
       const o = await collectByteRuns(image.image, image.layout, {
         filesAt: (paths) => files.imageFilesAt(evidenceId, paths),
-        filesSuffixed: (paths) => files.imageFilesSuffixed(evidenceId, paths),
+        filesSuffixed: (after, limit) => files.imageFilesSuffixed(evidenceId, after, limit),
         replace: (items) => files.replaceByteRuns(items),
       });
       if (o.notWalked.length) warnings.push(`${given}: byte runs not recorded for volume(s) ${o.notWalked.join(', ')}: fiwalk could not walk their file system`);

@@ -84,8 +84,10 @@ async function* walkVolume(img: DetectedImage, vol: ImageVolume): AsyncGenerator
 
 /** Where byte-run matching reads our files and writes their runs (FileRepository, bound to one evidence item). */
 export interface ByteRunStore {
+  /** Top-level files at exactly these paths. */
   filesAt(paths: readonly string[]): Promise<ImageFileKey[]>;
-  filesSuffixed(paths: readonly string[]): Promise<ImageFileKey[]>;
+  /** Top-level files whose path has `:` or `;`, in path order after `afterPath`, `limit` at a time. */
+  filesSuffixed(afterPath: string, limit: number): Promise<ImageFileKey[]>;
   replace(items: readonly { fileId: string; runs: readonly ByteRun[] }[]): Promise<void>;
 }
 
@@ -103,52 +105,69 @@ export interface ByteRunOutcome {
 }
 
 const RUN_BATCH = 500;
+/** Names an exact lookup missed, kept for the final pass; past this many the rest stay without runs (counted). */
+const MAX_PENDING = 100_000;
+
+interface Candidate { path: string; inode: number; runs: ByteRun[] }
 
 function toByteRun(r: FiwalkByteRun): ByteRun {
   return { file_offset: r.fileOffset, fs_offset: r.fsOffset, img_offset: r.imgOffset, len: r.len, uncompressed_len: r.uncompressedLen, fill: r.fill, type: r.type };
 }
 
+const inodeOf = (f: ImageFileKey): string | undefined => f.fs_addr?.split('-')[0];
+
+/** The paths a suffixed name may extend: everything before a `:` or `;` in its last component. */
+function basesOf(path: string): string[] {
+  const out: string[] = [];
+  for (let i = path.lastIndexOf('/') + 1; i < path.length; i++) if (path[i] === ':' || path[i] === ';') out.push(path.slice(0, i));
+  return out;
+}
+
 /**
  * Byte runs of every file of the image, from one fiwalk pass, stored per file. A fiwalk fileobject is matched to
- * our files by (volume, inode): its volume offset names the volume, its filename the candidates (our path, or our
- * path with `:stream` — TSK names the NTFS index/stream fls lists — or `;ADDR` for a name listed twice), and only a
- * candidate with the same inode (fs_addr's first number) gets the runs. fiwalk walks the default data attribute
- * only, so alternate data streams (`name:stream` whose inode also has a plain `name`) get none. Names fiwalk
- * escapes (control characters as \xNN; fls prints `^`) are looked up the fls way. `.`/`..` entries are skipped:
- * they repeat their directory.
+ * our files by (volume, inode): its volume offset names the volume, its filename the candidates, and only a
+ * candidate with the same inode (fs_addr's first number) gets the runs. Candidates: our file at that path (one
+ * indexed lookup per batch); failing that, in one final paged pass over our few names with `:` or `;`, the path
+ * with `;ADDR` (a name fls lists twice) or else with `:name` (an NTFS file whose default attribute is a named
+ * index or stream, `$ObjId:$O`). fiwalk walks the default data attribute only, so an alternate data stream
+ * (`name:stream` beside a plain `name` of the same inode) gets none. Names fiwalk escapes (control characters as
+ * \xNN; fls prints `^`) are looked up the fls way. `.`/`..` entries are skipped: they repeat their directory.
  */
 export async function collectByteRuns(img: DetectedImage, layout: VolumeLayout, store: ByteRunStore, source: AsyncIterable<Buffer | string> | Iterable<Buffer | string> = streamFiwalk(img)): Promise<ByteRunOutcome> {
   const volumes = new Map<number, ImageVolume>();
   for (const v of layout.volumes) if (v.status !== 'skipped') volumes.set(v.startSector * layout.sectorSize, v);
   const outcome: ByteRunOutcome = { volumes: 0, notWalked: [], withRuns: 0, matched: 0, files: 0, runs: 0 };
-  let batch: { path: string; inode: number; runs: ByteRun[] }[] = [];
-  const flush = async () => {
-    const found = await store.filesAt(batch.map((b) => b.path));
-    const byPath = new Map(found.map((f) => [f.path, f]));
-    const missed = batch.filter((b) => byPath.get(b.path)?.fs_addr?.split('-')[0] !== String(b.inode));
-    const suffixed = missed.length ? await store.filesSuffixed(missed.map((b) => b.path)) : [];
+  const give = async (pairs: readonly (readonly [Candidate, ImageFileKey[]])[]) => {
     const items: { fileId: string; runs: ByteRun[] }[] = [];
     const given = new Set<string>();
-    for (const b of batch) {
-      const inode = String(b.inode);
-      const exact = byPath.get(b.path);
-      let targets = exact && exact.fs_addr?.split('-')[0] === inode ? [exact] : [];
-      // An NTFS file whose default attribute is named (`$ObjId:$O`), or a name listed twice (`name;ADDR`).
-      if (targets.length === 0) {
-        const cands = suffixed.filter((f) => (f.path.startsWith(`${b.path}:`) || f.path.startsWith(`${b.path};`)) && f.fs_addr?.split('-')[0] === inode);
-        const dup = cands.filter((f) => f.path.startsWith(`${b.path};`) && !f.path.slice(b.path.length + 1).includes(':'));
-        targets = dup.length ? dup : cands.filter((f) => f.path.startsWith(`${b.path}:`)).slice(0, 1);
-      }
+    for (const [c, targets] of pairs) {
       if (targets.length) outcome.matched++;
       for (const t of targets) {
-        if (given.has(t.id)) continue;
+        if (given.has(t.id)) continue; // two fiwalk names for one of our files: the same inode, the same runs
         given.add(t.id);
-        items.push({ fileId: t.id, runs: b.runs });
-        outcome.runs += b.runs.length;
+        items.push({ fileId: t.id, runs: c.runs });
+        outcome.runs += c.runs.length;
       }
     }
     outcome.files += items.length;
-    await store.replace(items);
+    for (let i = 0; i < items.length; i += RUN_BATCH) await store.replace(items.slice(i, i + RUN_BATCH));
+  };
+
+  const pending = new Map<string, Candidate[]>();
+  let pendingCount = 0;
+  let batch: Candidate[] = [];
+  const flush = async () => {
+    const byPath = new Map((await store.filesAt(batch.map((b) => b.path))).map((f) => [f.path, f]));
+    const hits: [Candidate, ImageFileKey[]][] = [];
+    for (const b of batch) {
+      const exact = byPath.get(b.path);
+      if (exact && inodeOf(exact) === String(b.inode)) hits.push([b, [exact]]);
+      else if (pendingCount < MAX_PENDING) {
+        pending.set(b.path, [...(pending.get(b.path) ?? []), b]);
+        pendingCount++;
+      }
+    }
+    await give(hits);
     batch = [];
   };
   let walked: number[] = [];
@@ -162,6 +181,26 @@ export async function collectByteRuns(img: DetectedImage, layout: VolumeLayout, 
     if (batch.length >= RUN_BATCH) await flush();
   }
   if (batch.length) await flush();
+
+  // The names an exact lookup missed: one pass over our names with `:` / `;` (system files, duplicates, ADS).
+  if (pending.size) {
+    const suffixed = new Map<string, ImageFileKey[]>();
+    for (let after = ''; ;) {
+      const rows = await store.filesSuffixed(after, 2000);
+      if (rows.length === 0) break;
+      after = rows[rows.length - 1]!.path;
+      for (const r of rows) for (const base of basesOf(r.path)) if (pending.has(base)) suffixed.set(base, [...(suffixed.get(base) ?? []), r]);
+    }
+    const pairs: [Candidate, ImageFileKey[]][] = [];
+    for (const [path, cands] of pending) {
+      for (const c of cands) {
+        const same = (suffixed.get(path) ?? []).filter((f) => inodeOf(f) === String(c.inode));
+        const dup = same.filter((f) => f.path.startsWith(`${path};`) && !f.path.slice(path.length + 1).includes(':'));
+        pairs.push([c, dup.length ? dup : same.filter((f) => f.path.startsWith(`${path}:`)).slice(0, 1)]);
+      }
+    }
+    await give(pairs);
+  }
   outcome.volumes = walked.length;
   outcome.notWalked = layout.volumes.filter((v) => v.status === 'scanned' && !walked.includes(v.startSector * layout.sectorSize)).map((v) => v.label || '(bare)');
   return outcome;

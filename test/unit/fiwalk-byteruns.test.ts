@@ -94,7 +94,7 @@ describe('matching fiwalk fileobjects to our files by (volume, inode)', () => {
     const stored = new Map<string, ByteRun[]>();
     const store: ByteRunStore = {
       filesAt: async (paths) => ours.filter((f) => paths.includes(f.path)),
-      filesSuffixed: async (paths) => ours.filter((f) => paths.some((p) => f.path.startsWith(`${p}:`) || f.path.startsWith(`${p};`))),
+      filesSuffixed: async (after, limit) => ours.filter((f) => /[:;]/.test(f.path) && f.path > after).sort((a, b) => (a.path < b.path ? -1 : 1)).slice(0, limit),
       replace: async (items) => { for (const i of items) stored.set(i.fileId, [...i.runs]); },
     };
     const o = await collectByteRuns(img, layout, store, [fiwalk]);

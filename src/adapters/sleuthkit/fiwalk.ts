@@ -46,6 +46,7 @@ export interface FiwalkSummary {
   fileobjects: number;
 }
 
+const MAX_TEXT = 64 * 1024;
 const num = (v: string | undefined): number | null => (v !== undefined && /^\d+$/.test(v) ? Number(v) : null);
 
 /**
@@ -76,7 +77,8 @@ export class FiwalkParser {
     const out: FiwalkFile[] = [];
     for (const ev of events) {
       if (ev.type === 'text') {
-        this.text += ev.text;
+        // Only short texts matter (filename, inode); a huge one (libmagic output of some fiwalk) is not kept whole.
+        if (this.text.length < MAX_TEXT) this.text += ev.text;
         continue;
       }
       if (ev.type === 'open') {
@@ -121,8 +123,10 @@ export class FiwalkParser {
 
 /** fiwalk's stdout for an image: every file system of every partition, address-only (no content read). */
 export function streamFiwalk(img: DetectedImage): Readable {
-  // fiwalk opens the image type itself (raw, split raw, E01 via libewf, VHD, VMDK, AFF); it takes the segments as arguments.
-  return streamTool('fiwalk', ['-x', '-g', '-z', ...img.tskArgs], 10 * 60_000);
+  // fiwalk opens the image type itself (raw, split raw, E01 via libewf, VHD, VMDK, AFF); it takes the segments as
+  // arguments. Deadline: 30 min without output (as fls's), since TSK's orphan-file search reads a whole FAT file
+  // system before it prints the orphans.
+  return streamTool('fiwalk', ['-x', '-g', '-z', ...img.tskArgs], 30 * 60_000);
 }
 
 /**

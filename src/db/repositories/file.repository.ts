@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { ProcessedEntry, StageName } from '../../domain/entry.js';
 import { fileId } from '../../util/ids.js';
 import { nowIso } from '../../util/time.js';
@@ -384,22 +384,15 @@ export class FileRepository {
   }
 
   /**
-   * Top-level files whose path is one of `paths` followed by `:` (an NTFS named stream / index: `dir:$O`) or `;`
-   * (the second of two names fls lists twice: `name;ADDR`). A prefix match (LIKE), only used for the few names
-   * an exact lookup missed.
+   * Top-level files whose path has a `:` (NTFS named streams and indexes: `file:ADS`, `$ObjId:$O`) or a `;` (the
+   * second of two names fls lists twice: `name;ADDR`), keyset-paged in path order. Few in any image; read once per
+   * scan for the names byte-run matching did not find exactly.
    */
-  async imageFilesSuffixed(evidenceId: string, paths: readonly string[]): Promise<ImageFileKey[]> {
-    const out: ImageFileKey[] = [];
-    const esc = (p: string) => p.replace(/[\\%_]/g, (c) => `\\${c}`);
-    for (const chunk of chunkForEngine(this.h.caps, [...new Set(paths)], 2)) {
-      const rows = await this.h.db.selectFrom('file').select(['id', 'path', 'volume', 'fs_addr', 'entry_type'])
-        .where('evidence_id', '=', evidenceId).where('parent_id', 'is', null)
-        .where((eb) => eb.or(chunk.flatMap((p) => [sql<boolean>`${eb.ref('path')} like ${`${esc(p)}:%`} escape '\\'`, sql<boolean>`${eb.ref('path')} like ${`${esc(p)};%`} escape '\\'`])))
-        .execute();
-      // LIKE is case-insensitive on SQLite: keep the exact prefixes only.
-      out.push(...rows.filter((r) => chunk.some((p) => r.path.startsWith(`${p}:`) || r.path.startsWith(`${p};`))));
-    }
-    return out;
+  async imageFilesSuffixed(evidenceId: string, afterPath: string, limit: number): Promise<ImageFileKey[]> {
+    return this.h.db.selectFrom('file').select(['id', 'path', 'volume', 'fs_addr', 'entry_type'])
+      .where('evidence_id', '=', evidenceId).where('parent_id', 'is', null).where('fs_addr', 'is not', null).where('path', '>', afterPath)
+      .where((eb) => eb.or([eb('path', 'like', '%:%'), eb('path', 'like', '%;%')]))
+      .orderBy('path').limit(limit).execute();
   }
 
   /** Replace the byte runs of these files (delete + insert in one transaction: a rescan writes the same rows). */
