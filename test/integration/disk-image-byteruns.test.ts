@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, symlinkSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -133,7 +133,12 @@ describe('DFXML byte runs of files inside disk images (fiwalk)', () => {
       execFileSync('unzip', ['-q', '-o', refdata('forensic', 'dftt-sleuthkit', 'zips', `${zip}.zip`), `*${img}`, '-d', dir]);
       images.set(img, findFile(dir, img));
     }
-    cli(['-w', ws, 'scan', '--case', 'runs', '--create-case', '-q', '--no-match', '--no-verify', ...images.values(), E01]);
+    // The multi-partition disk as split raw, cut at 80 MB: partitions 4-6 lie in the second segment.
+    const whole = readFileSync(images.get('ext-part-test-2.dd')!);
+    mkdirSync(join(t.dir, 'split'));
+    writeFileSync(join(t.dir, 'split', 'ext-part.000'), whole.subarray(0, 80_000_000));
+    writeFileSync(join(t.dir, 'split', 'ext-part.001'), whole.subarray(80_000_000));
+    cli(['-w', ws, 'scan', '--case', 'runs', '--create-case', '-q', '--no-match', '--no-verify', ...images.values(), E01, join(t.dir, 'split', 'ext-part.000')]);
     dfxmlFile = join(t.dir, 'runs.dfxml');
     cli(['-w', ws, 'export', '--case', 'runs', '--format', 'dfxml', '--out', dfxmlFile]);
     exported = parseExport(readFileSync(dfxmlFile, 'utf8'));
@@ -178,6 +183,13 @@ describe('DFXML byte runs of files inside disk images (fiwalk)', () => {
     const raw = runsOf('7-ntfs-undel.dd');
     assert.ok(raw.size >= 20);
     assert.deepEqual(runsOf('7-ntfs-undel.E01'), raw);
+  });
+
+  test('split raw gives the same runs as the whole image (runs beyond the first segment included)', () => {
+    const runsOf = (ev: string) => new Map(exported.filter((e) => e.evidence === ev && e.runs.length > 0).map((e) => [e.filename, e.runs]));
+    const whole = runsOf('ext-part-test-2.dd');
+    assert.ok([...whole.values()].some((runs) => runs.some((r) => r.img_offset! > 80_000_000)));
+    assert.deepEqual(runsOf('ext-part.000'), whole);
   });
 
   test('multi-partition image: runs are image offsets (partition offset included)', () => {
