@@ -706,3 +706,23 @@ export interface Database {
 export type SeriesRow = Selectable<SeriesTable>;
 export type SeriesItemRow = Selectable<SeriesItemTable>;
 export type SeriesClueRow = Selectable<SeriesClueTable>;
+
+// --- Byte runs of files inside disk images (migration 0010, issue 5). Column meanings are in the migration. ---
+
+export interface FileByteRunTable {
+  file_id: string;
+  seq: number;
+  file_offset: BigIntCol;
+  fs_offset: BigIntCol | null;
+  img_offset: BigIntCol | null;
+  len: BigIntCol | null;
+  uncompressed_len: BigIntCol | null;
+  fill: string | null;
+  type: string | null;
+}
+
+export interface Database {
+  file_byte_run: FileByteRunTable;
+}
+
+export type FileByteRunRow = Selectable<FileByteRunTable>;

@@ -86,6 +86,34 @@ export interface DfxmlPartition {
   fsType: string | null;
 }
 
+/** One data run of a file (fiwalk's `<byte_run>` attributes; offsets and lengths in bytes). */
+export interface DfxmlByteRun {
+  file_offset: number;
+  fs_offset: number | null;
+  img_offset: number | null;
+  len: number | null;
+  uncompressed_len: number | null;
+  fill: string | null;
+  type: string | null;
+}
+
+/** `<byte_runs>` as DFXML (and fiwalk) write them: one `<byte_run>` per run, with the attributes the run has. */
+export function byteRunsXml(runs: readonly DfxmlByteRun[], indent: string): string {
+  const lines = [`${indent}<byte_runs>`];
+  for (const r of runs) {
+    let a = ` file_offset="${r.file_offset}"`;
+    if (r.fs_offset !== null) a += ` fs_offset="${r.fs_offset}"`;
+    if (r.img_offset !== null) a += ` img_offset="${r.img_offset}"`;
+    if (r.len !== null) a += ` len="${r.len}"`;
+    if (r.uncompressed_len !== null) a += ` uncompressed_len="${r.uncompressed_len}"`;
+    if (r.fill !== null) a += ` fill="${xmlAttr(r.fill)}"`;
+    if (r.type !== null) a += ` type="${xmlAttr(r.type)}"`;
+    lines.push(`${indent}  <byte_run${a}/>`);
+  }
+  lines.push(`${indent}</byte_runs>`);
+  return lines.join('\n');
+}
+
 export class DfxmlWriter {
   private nextId = 1;
   private volumeOpen = false;
@@ -124,7 +152,8 @@ export class DfxmlWriter {
     return `${close}  <volume winnow:evidence="${xmlAttr(source.label)}" winnow:source="${xmlAttr(source.path)}"${part}>\n${inner}`;
   }
 
-  fileobject(r: ExportRecord): string {
+  /** A file; `runs`: where its data lies in the disk image (written as <byte_runs> when there are any). */
+  fileobject(r: ExportRecord, runs?: readonly DfxmlByteRun[]): string {
     if (!this.volumeOpen || r.evidence !== this.currentEvidence) {
       throw new Error(`DFXML: fileobject of evidence "${r.evidence}" outside its volume`);
     }
@@ -148,6 +177,7 @@ export class DfxmlWriter {
     for (const [tag, v] of [['mtime', r.mtime], ['ctime', r.ctime], ['atime', r.atime], ['crtime', r.crtime]] as const) {
       if (v && XSD_DATETIME.test(v)) lines.push(`${I}<${tag}>${v}</${tag}>`);
     }
+    if (runs && runs.length > 0) lines.push(byteRunsXml(runs, I));
     for (const [type, v] of [['md5', r.md5], ['sha1', r.sha1], ['sha256', r.sha256]] as const) {
       const hex = v?.toLowerCase();
       if (hex && HEX.test(hex)) lines.push(`${I}<hashdigest type="${type}">${hex}</hashdigest>`);

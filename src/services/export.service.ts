@@ -65,6 +65,8 @@ export class ExportService {
     for (;;) {
       const rows = await this.files.exportPage(c.id, after, PAGE);
       if (rows.length === 0) break;
+      // Files inside disk images: their byte runs (where their data lies in the image), for <byte_runs>.
+      const runs = format === 'dfxml' ? await this.files.byteRunsFor(rows.filter((r) => r.fs_addr !== null).map((r) => r.id)) : null;
       let out = '';
       for (const row of rows) {
         const rec = toExportRecord(row, parentOf(row.path));
@@ -76,7 +78,7 @@ export class ExportService {
             currentVolume = volumeKey;
             out += dfxml.volume(dfxmlSource(row.evidence_id, row.evidence_label), partitions.get(volumeKey));
           }
-          out += dfxml.fileobject(rec);
+          out += dfxml.fileobject(rec, runs?.get(row.id));
         }
         n++;
       }

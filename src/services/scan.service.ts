@@ -11,6 +11,7 @@ import type { CaseService } from './case.service.js';
 import { UserError } from './errors.js';
 import type { ProgressSink, ScanProgress } from './scan-progress.js';
 import type { LabDispatch } from './lab.service.js';
+import { collectByteRuns } from '../sources/disk-image-source.js';
 
 /** The ports a scan needs; the CLI wires real adapters, tests may wire others. */
 export interface ScanPorts {
@@ -43,6 +44,8 @@ export interface ScanOptions {
    * the scan returns once everything is queued, `winnow worker` processes and finishes the evidence items.
    */
   lab?: LabDispatch;
+  /** Disk images: collect each file's data runs with fiwalk for the DFXML export (default true). */
+  byteRuns?: boolean;
 }
 
 export interface ScanResult {
@@ -196,10 +199,13 @@ export class ScanService {
       if (batch.length >= (opts.batchSize ?? WRITE_BATCH)) await handleBatch();
     }
     if (batch.length) await handleBatch();
+    // Byte runs (DFXML export): one fiwalk pass over the image, while the workers hash; every file is listed by now.
+    const byteRunsDone = image && opts.byteRuns !== false ? this.recordByteRuns(evidenceId, image, src.given, warnings).catch((err: Error) => { warnings.push(`${src.given}: byte runs not stored: ${err.message}`); }) : Promise.resolve();
     if (lab) {
       // Lab mode: the rest is the workers' job (an earlier run's leftovers: `winnow jobs requeue`).
       if (queued.length) await lab.enqueue(caseId, evidenceId, queued);
       await writer.flush();
+      await byteRunsDone;
       await evRepo.update(evidenceId, { enumerated_at: nowIso() });
       progress.walkDone = true;
       await lab.listed(caseId, evidenceId);
@@ -238,6 +244,7 @@ export class ScanService {
     }
     await this.ports.process.drain();
     await writer.flush();
+    await byteRunsDone;
     let verification: Partial<EvidenceRow> = {};
     if (image && opts.verify !== false) {
       const current = await evRepo.findBySource(caseId, src.abs);
@@ -270,6 +277,38 @@ export class ScanService {
     await evRepo.update(evidenceId, finished);
     sink.done(progress);
     return { evidence: { ...ev, ...finished }, progress };
+  }
+
+  /**
+   * Collect and store the image's byte runs; the outcome goes into the evidence item's acquisition record. A
+   * failure (fiwalk missing, a file system fiwalk cannot walk) is a warning there and in the scan result, never a
+   * failed scan: the runs only enrich the export.
+   */
+  private async recordByteRuns(evidenceId: string, image: NonNullable<SourceInfo['image']>, given: string, warnings: string[]): Promise<void> {
+    const byteRuns = await this.collectRuns(evidenceId, image, given, warnings);
+    const { layout, acquisition } = image;
+    await this.ports.evidence.update(evidenceId, { acquisition: JSON.stringify({ scheme: layout.scheme, sectorSize: layout.sectorSize, ewf: acquisition, byteRuns }) });
+  }
+
+  /** The byte-run outcome for the acquisition record: recorded, partial (some volumes not walked), skipped or failed. */
+  private async collectRuns(evidenceId: string, image: NonNullable<SourceInfo['image']>, given: string, warnings: string[]): Promise<Record<string, unknown>> {
+    if (!image.layout.volumes.some((v) => v.status === 'scanned')) {
+      return { tool: 'fiwalk', status: 'skipped', detail: 'no volume with a file system was scanned' };
+    }
+    const { files } = this.ports;
+    try {
+      const o = await collectByteRuns(image.image, image.layout, {
+        filesAt: (paths) => files.imageFilesAt(evidenceId, paths),
+        filesSuffixed: (after, limit) => files.imageFilesSuffixed(evidenceId, after, limit),
+        replace: (items) => files.replaceByteRuns(items),
+      });
+      if (o.notWalked.length) warnings.push(`${given}: byte runs not recorded for volume(s) ${o.notWalked.join(', ')}: fiwalk could not walk their file system`);
+      return { tool: 'fiwalk', status: o.notWalked.length ? 'partial' : 'recorded', ...o };
+    } catch (err) {
+      const detail = `byte runs not recorded (the DFXML export has none for this image): ${(err as Error).message}`;
+      warnings.push(`${given}: ${detail}`);
+      return { tool: 'fiwalk', status: 'failed', detail };
+    }
   }
 }
 

@@ -15,7 +15,7 @@ import { PassThrough, type Readable } from 'node:stream';
 /** The Debian package that provides each tool we run. */
 export const TOOL_PACKAGES: Readonly<Record<string, string>> = {
   mmls: 'sleuthkit', fsstat: 'sleuthkit', fls: 'sleuthkit', icat: 'sleuthkit', istat: 'sleuthkit', img_stat: 'sleuthkit',
-  img_cat: 'sleuthkit', ewfinfo: 'ewf-tools', ewfverify: 'ewf-tools',
+  img_cat: 'sleuthkit', fiwalk: 'sleuthkit', ewfinfo: 'ewf-tools', ewfverify: 'ewf-tools',
 };
 
 export class ToolMissingError extends Error {

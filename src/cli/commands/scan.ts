@@ -39,6 +39,7 @@ export interface ScanCliOptions {
   maxInMemory?: number;
   match: boolean;
   verify: boolean;
+  byteRuns: boolean;
   queue?: boolean;
   follow?: boolean;
 }
@@ -61,6 +62,7 @@ export function registerScanCommand(program: Command): void {
     .option('--max-expanded <size>', 'absolute limit on bytes one archive may expand to', bytesOpt)
     .option('--max-in-memory <size>', 'largest nested archive/image held in memory to open', bytesOpt)
     .option('--no-verify', 'disk images: do not recompute the image hash (E01: ewfverify) after the scan')
+    .option('--no-byte-runs', 'disk images: do not record where each file\'s data lies in the image (DFXML byte_runs; one fiwalk pass)')
     .option('--queue', 'lab mode (PostgreSQL): list the files and queue them in batches for `winnow worker` processes, then return')
     .option('--follow', 'with --queue: follow the workers\' progress until the case is done')
     .option('--no-match', 'do not match against the hash-set library after hashing (run `winnow match` later)')
@@ -86,7 +88,7 @@ export function registerScanCommand(program: Command): void {
         const result = await scanner.scan.scan(
           opts.case,
           sources.map((s) => ({ abs: resolve(s), given: s })),
-          { examiner: opts.examiner, label: sources.length === 1 ? opts.label : undefined, notes: opts.notes, retryFailed: opts.retryFailed, verify: opts.verify },
+          { examiner: opts.examiner, label: sources.length === 1 ? opts.label : undefined, notes: opts.notes, retryFailed: opts.retryFailed, verify: opts.verify, byteRuns: opts.byteRuns },
           createProgressReporter({ quiet: !!opts.quiet, tty: process.stderr.isTTY === true, stream: process.stderr }),
         );
         // Image hash mismatches and verification failures are shown even with --quiet.

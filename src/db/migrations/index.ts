@@ -9,6 +9,7 @@ import { usersAuditReview } from './0006-users-audit-review.js';
 import { labWorkers } from './0007-lab-workers.js';
 import { hotline } from './0008-hotline.js';
 import { seriesVictims } from './0009-series-victims.js';
+import { byteRuns } from './0010-byte-runs.js';
 import { reviewStatusOrder } from './0011-review-status-order.js';
 
 /**
@@ -28,6 +29,7 @@ export function migrationProvider(caps: EngineCapabilities): MigrationProvider {
         '0007-lab-workers': labWorkers(caps),
         '0008-hotline': hotline(caps),
         '0009-series-victims': seriesVictims(caps),
+        '0010-byte-runs': byteRuns(caps),
         '0011-review-status-order': reviewStatusOrder(caps),
       };
     },

@@ -5,7 +5,7 @@ import { nowIso } from '../../util/time.js';
 import type { DatabaseHandle } from '../connection.js';
 import { chunkForEngine } from '../engine.js';
 import { upsertStages } from './stage-writes.js';
-import type { Database, FileRow, FileTriageRow, MediaMetadataRow, NewFile, NewMediaMetadata, NewThumbnail, NewVideoFrame, NewVideoInfo, ThumbnailRow, VideoInfoRow } from '../schema.js';
+import type { Database, FileByteRunRow, FileRow, FileTriageRow, MediaMetadataRow, NewFile, NewMediaMetadata, NewThumbnail, NewVideoFrame, NewVideoInfo, ThumbnailRow, VideoInfoRow } from '../schema.js';
 import { thumbnailRelPaths } from '../../domain/thumbnail-paths.js';
 
 export interface DiscoveredFile {
@@ -17,6 +17,18 @@ export interface DiscoveredFile {
   /** Files inside a disk image: volume, TSK address, deleted flag and the recovery caveat. */
   image?: { volume: string; addr: string; deleted: boolean; recoveryNote: string | null };
 }
+
+/** A file of a disk image as byte-run matching needs it. */
+export interface ImageFileKey {
+  id: string;
+  path: string;
+  volume: string | null;
+  fs_addr: string | null;
+  entry_type: string;
+}
+
+/** One data run of a file (see migration 0010). */
+export type ByteRun = Omit<FileByteRunRow, 'file_id' | 'seq'>;
 
 export interface ExportMatch {
   set: string;
@@ -359,6 +371,56 @@ export class FileRepository {
     if (after) q = q.where((eb) => eb.or([eb('file.md5', '>', after.md5), eb.and([eb('file.md5', '=', after.md5), eb('file.id', '>', after.id)])]));
     const rows = await q.orderBy('file.md5').orderBy('file.id').limit(limit).execute();
     return rows as VicsFileRow[];
+  }
+
+  /** Top-level files of an evidence item at exactly these paths (byte-run matching). */
+  async imageFilesAt(evidenceId: string, paths: readonly string[]): Promise<ImageFileKey[]> {
+    const out: ImageFileKey[] = [];
+    for (const chunk of chunkForEngine(this.h.caps, [...new Set(paths)], 1)) {
+      out.push(...await this.h.db.selectFrom('file').select(['id', 'path', 'volume', 'fs_addr', 'entry_type'])
+        .where('evidence_id', '=', evidenceId).where('parent_id', 'is', null).where('path', 'in', chunk).execute());
+    }
+    return out;
+  }
+
+  /**
+   * Top-level files whose path has a `:` (NTFS named streams and indexes: `file:ADS`, `$ObjId:$O`) or a `;` (the
+   * second of two names fls lists twice: `name;ADDR`), keyset-paged in path order. Few in any image; read once per
+   * scan for the names byte-run matching did not find exactly.
+   */
+  async imageFilesSuffixed(evidenceId: string, afterPath: string, limit: number): Promise<ImageFileKey[]> {
+    return this.h.db.selectFrom('file').select(['id', 'path', 'volume', 'fs_addr', 'entry_type'])
+      .where('evidence_id', '=', evidenceId).where('parent_id', 'is', null).where('fs_addr', 'is not', null).where('path', '>', afterPath)
+      .where((eb) => eb.or([eb('path', 'like', '%:%'), eb('path', 'like', '%;%')]))
+      .orderBy('path').limit(limit).execute();
+  }
+
+  /** Replace the byte runs of these files (delete + insert in one transaction: a rescan writes the same rows). */
+  async replaceByteRuns(items: readonly { fileId: string; runs: readonly ByteRun[] }[]): Promise<void> {
+    if (items.length === 0) return;
+    const rows = items.flatMap((it) => it.runs.map((r, seq) => ({ file_id: it.fileId, seq, ...r })));
+    await this.h.db.transaction().execute(async (tx) => {
+      for (const chunk of chunkForEngine(this.h.caps, items.map((i) => i.fileId), 1)) await tx.deleteFrom('file_byte_run').where('file_id', 'in', chunk).execute();
+      for (const chunk of chunkForEngine(this.h.caps, rows, 9)) await tx.insertInto('file_byte_run').values(chunk).execute();
+    });
+  }
+
+  /** Byte runs of the given files, in file order. */
+  async byteRunsFor(fileIds: readonly string[]): Promise<Map<string, ByteRun[]>> {
+    const out = new Map<string, ByteRun[]>();
+    for (const chunk of chunkForEngine(this.h.caps, fileIds, 1)) {
+      const rows = await this.h.db.selectFrom('file_byte_run').selectAll().where('file_id', 'in', chunk).orderBy('file_id').orderBy('seq').execute();
+      for (const { file_id, seq: _seq, ...r } of rows) {
+        const run: ByteRun = {
+          file_offset: Number(r.file_offset), fs_offset: r.fs_offset === null ? null : Number(r.fs_offset), img_offset: r.img_offset === null ? null : Number(r.img_offset),
+          len: r.len === null ? null : Number(r.len), uncompressed_len: r.uncompressed_len === null ? null : Number(r.uncompressed_len), fill: r.fill, type: r.type,
+        };
+        const list = out.get(file_id) ?? [];
+        list.push(run);
+        out.set(file_id, list);
+      }
+    }
+    return out;
   }
 
   /** Totals for the scan summary. */
