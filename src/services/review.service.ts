@@ -23,6 +23,8 @@ import { NotFoundError, UserError } from './errors.js';
 import type { UserService } from './user.service.js';
 
 export const GRID_PAGE_SIZE = 200;
+/** Most GPS points the case map gets in one answer. */
+export const GPS_POINTS_MAX = 5000;
 const STATUSES = ['known-bad', 'alert', 'known-good', 'unknown'] as const;
 
 export interface ExposurePolicy {
@@ -142,6 +144,21 @@ export class ReviewService {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return { items: page.map(gridItem), nextCursor: rows.length > limit && last ? encodeCursor({ k: last.sort_key, id: last.id }) : null };
+  }
+
+  /**
+   * GPS positions of the case's files for the item detail's map: coordinates and ids only, never pictures, so the
+   * no-view role may have them like any other metadata. At most `limit` (1 to GPS_POINTS_MAX) points.
+   */
+  async gpsPoints(user: SessionUser, caseId: string, limit: number = GPS_POINTS_MAX): Promise<{ points: { id: string; lat: number; lon: number }[] }> {
+    await this.caseFor(user, caseId);
+    if (!Number.isInteger(limit) || limit < 1 || limit > GPS_POINTS_MAX) throw new UserError(`limit: 1 to ${GPS_POINTS_MAX}`);
+    return { points: await this.repo.gpsPoints(caseId, limit) };
+  }
+
+  /** The workspace's hash sets (metadata only) for the grid's set filter; any logged-in user may list them. */
+  async hashSets(): Promise<{ sets: { id: string; name: string; role: string; entryCount: number }[] }> {
+    return { sets: (await this.repo.hashSets()).map((s) => ({ id: s.id, name: s.name, role: s.role, entryCount: s.entry_count })) };
   }
 
   async item(user: SessionUser, caseId: string, fileId: string) {

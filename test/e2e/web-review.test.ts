@@ -431,4 +431,86 @@ describe('review web UI in Chromium', () => {
     const exports = (await audit('export')) as unknown as { actorName: string; detail: { kind: string; format: string } }[];
     assert.deepEqual(exports.slice(0, 2).map((e) => [e.actorName, e.detail.kind, e.detail.format]), [['ivy', 'court-report', 'pdf'], ['ivy', 'court-report', 'html']]);
   });
+
+  test('item detail map: offline land layer and a marker at the GPS position, no request outside the server', async () => {
+    ready();
+    const p4 = await context.newPage();
+    const origin = new URL(base).origin;
+    const requests: string[] = [];
+    const cspErrors: string[] = [];
+    p4.on('request', (r) => requests.push(r.url()));
+    p4.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) cspErrors.push(m.text()); });
+    try {
+      const gpsItems = await apiItems('hasGps=true');
+      assert.ok(gpsItems.length >= 2);
+      const item = gpsItems[0]!;
+      const detail = (await (await page.request.get(`${base}/api/cases/${caseId}/items/${item.id}`)).json()) as { exif: { gps: { lat: number; lon: number } } };
+      const points = ((await (await page.request.get(`${base}/api/cases/${caseId}/gps-points?limit=5000`)).json()) as { points: { id: string }[] }).points;
+      await p4.goto(`${base}/cases/${caseId}/review?hasGps=true`);
+      await p4.locator(`[data-testid=tile][data-item-id="${item.id}"]`).dblclick();
+      const map = p4.getByTestId('item-map');
+      await map.locator('svg path.map-land').first().waitFor();
+      assert.ok((await map.locator('svg path.map-land').count()) >= 1, 'land drawn as SVG');
+      assert.ok((await map.locator('svg path.map-border').count()) >= 1, 'country borders drawn');
+      assert.equal(await map.locator('svg path.map-here').count(), 1, 'one marker for the item');
+      assert.equal(await map.locator('img').count(), 0, 'no tile or icon images');
+      await map.locator('svg path.map-other').nth(points.length - 2).waitFor({ state: 'attached' });
+      assert.equal(await map.locator('svg path.map-other').count(), points.length - 1, "the case's other GPS items");
+      // The view is centred on the item: its marker sits at the middle of the map.
+      const box = (await map.boundingBox())!;
+      const mark = (await map.locator('svg path.map-here').boundingBox())!;
+      assert.ok(Math.abs(mark.x + mark.width / 2 - (box.x + box.width / 2)) < 3 && Math.abs(mark.y + mark.height / 2 - (box.y + box.height / 2)) < 3, `marker at the centre (${JSON.stringify({ box, mark })})`);
+      assert.match(await map.getAttribute('aria-label') ?? '', new RegExp(`${detail.exif.gps.lat.toFixed(4)}, ${detail.exif.gps.lon.toFixed(4)}`));
+      // Zoom in and out: no tile is ever asked for (there is no tile layer), nothing leaves the server's origin.
+      await map.locator('.leaflet-control-zoom-in').click();
+      await map.locator('.leaflet-control-zoom-out').click();
+      await p4.waitForTimeout(300);
+      assert.ok(requests.length > 0);
+      const outside = requests.filter((u) => new URL(u).origin !== origin);
+      assert.deepEqual(outside, [], 'no request to any host but the server');
+      assert.ok(requests.some((u) => u.includes('/gps-points')), 'the other points came from the server');
+      assert.deepEqual(cspErrors, [], 'nothing blocked by the Content-Security-Policy');
+    } finally {
+      await p4.close();
+    }
+  });
+
+  test('grid: the "Hash set" filter lists the sets and shows what the API returns for one', async () => {
+    ready();
+    const sets = ((await (await page.request.get(`${base}/api/hash-sets`)).json()) as { sets: { id: string; name: string; role: string }[] }).sets;
+    assert.ok(sets.length >= 2);
+    await page.goto(`${base}/cases/${caseId}/review`);
+    await page.getByTestId('tile').first().waitFor();
+    const select = page.getByLabel('Hash set');
+    await select.locator(`option[value="${sets[0]!.id}"]`).waitFor({ state: 'attached' });
+    assert.deepEqual(await select.locator('option').evaluateAll((els: Attr[]) => els.map((e) => e.getAttribute('value'))), ['', ...sets.map((x) => x.id)]);
+    // The demo's sets are known-bad or known-good, so the default grid (known-bad hidden, known-good ignorable and
+    // hidden) shows none of their matches: a set filter alone gives the empty grid the API gives.
+    const all = (await apiItems('')).length;
+    const good = sets.find((h) => h.role === 'known-good')!;
+    assert.deepEqual(await apiItems(`set=${good.id}`), []);
+    await select.selectOption(good.id);
+    await page.waitForURL(new RegExp(`set=${good.id}`));
+    await page.getByText('No items match these filters.').waitFor();
+    assert.equal(await page.getByTestId('tile').count(), 0);
+    // A known-bad set with "show known-bad" ticked (confirmed, audited): exactly the API's items for that set.
+    const bad = sets.find((h) => h.role === 'known-bad' && h.name === 'demo-known-vics') ?? sets.find((h) => h.role === 'known-bad')!;
+    const want = (await apiItems(`set=${bad.id}&includeKnownBad=true`)).map((i) => i.id);
+    assert.ok(want.length >= 1 && want.length < all, `${want.length} items matched ${bad.name}`);
+    await select.selectOption(bad.id);
+    await page.waitForURL(new RegExp(`set=${bad.id}`));
+    assert.match(await page.getByTestId('set-hint').innerText(), /known-bad/);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByLabel('show known-bad (audited)').check();
+    await page.waitForURL(/includeKnownBad=true/);
+    await waitForTiles(want.length);
+    assert.deepEqual(await tileIds(), want);
+    const shown = await apiItems(`set=${bad.id}&includeKnownBad=true`);
+    assert.ok(shown.every((i) => i.status === 'known-bad'));
+    await page.reload();
+    await waitForTiles(want.length);
+    assert.equal(await page.getByLabel('Hash set').inputValue(), bad.id, 'kept in the URL across a reload');
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await waitForTiles(all);
+  });
 });

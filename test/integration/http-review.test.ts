@@ -306,6 +306,44 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.equal(plain.statusCode, 415);
     });
 
+    test('gps-points and hash-sets: metadata only, members only, validated', async () => {
+      const url = `/api/cases/${caseId}/gps-points`;
+      const gpsIds = [...byPath.values()].filter((i) => i.hasGps).map((i) => i.id).sort();
+      assert.ok(gpsIds.length >= 2, 'the demo has GPS items');
+      for (const who of ['inv1', 'rev1', 'nov1', 'admin1']) {
+        const r = await req('GET', `${url}?limit=5000`, sessions[who]);
+        assert.equal(r.statusCode, 200, `${who}: ${r.body}`);
+        const { points } = json<{ points: { id: string; lat: number; lon: number }[] }>(r);
+        assert.deepEqual(points.map((p) => p.id).sort(), gpsIds, `${who}: every GPS item of the case, once`);
+        for (const p of points) {
+          assert.deepEqual(Object.keys(p).sort(), ['id', 'lat', 'lon'], 'coordinates and id only');
+          assert.ok(Math.abs(p.lat) <= 90 && Math.abs(p.lon) <= 180, `${p.lat}, ${p.lon}`);
+        }
+      }
+      const one = json<{ points: unknown[] }>(await req('GET', `${url}?limit=1`, sessions.rev1)).points;
+      assert.equal(one.length, 1);
+      assert.equal((await req('GET', url, sessions.outsider)).statusCode, 404, 'outsiders are not told the case exists');
+      for (const bad of ['limit=0', 'limit=5001', 'limit=x', 'other=1']) assert.equal((await req('GET', `${url}?${bad}`, sessions.rev1)).statusCode, 400, bad);
+
+      const setsRes = await req('GET', '/api/hash-sets', sessions.outsider);
+      assert.equal(setsRes.statusCode, 200, setsRes.body);
+      const { sets } = json<{ sets: { id: string; name: string; role: string; entryCount: number }[] }>(setsRes);
+      assert.ok(sets.length >= 2, `${sets.length} sets`);
+      for (const h of sets) {
+        assert.deepEqual(Object.keys(h).sort(), ['entryCount', 'id', 'name', 'role']);
+        assert.ok(['known-bad', 'known-good', 'alert'].includes(h.role), h.role);
+        assert.ok(Number.isInteger(h.entryCount) && h.entryCount > 0, `${h.name}: ${h.entryCount}`);
+      }
+      // Each listed id is a valid grid filter, and its items are the ones that matched that set.
+      for (const h of sets) {
+        const items = await allItems(sessions.admin1!, `set=${h.id}&includeKnownBad=true&includeIgnorable=true`);
+        for (const it of items) {
+          const d = json<{ matches: { setId: string }[] }>(await req('GET', `/api/cases/${caseId}/items/${it.id}`, sessions.admin1));
+          assert.ok(d.matches.some((m) => m.setId === h.id), `${it.path} matched ${h.name}`);
+        }
+      }
+    });
+
     test('audit chain: concurrent appends stay chained; a tampered row is caught by `winnow audit verify`', async () => {
       const audit = workspace.audit;
       await Promise.all(Array.from({ length: 40 }, (_, i) => audit.record({ id: null, name: 'test' }, 'export', { detail: { n: i } })));

@@ -222,6 +222,26 @@ export class ReviewRepository {
       .execute();
   }
 
+  /** Files of the case with a GPS position (metadata only), for the item detail's map; ordered by id, capped. */
+  async gpsPoints(caseId: string, limit: number): Promise<{ id: string; lat: number; lon: number }[]> {
+    const rows = await this.h.db
+      .selectFrom('media_metadata as mm')
+      .innerJoin('file as f', 'f.id', 'mm.file_id')
+      .innerJoin('evidence as e', 'e.id', 'f.evidence_id')
+      .select(['f.id', 'mm.gps_lat', 'mm.gps_lon'])
+      .where((eb) => eb.and([eb('e.case_id', '=', caseId), eb('mm.gps_lat', 'is not', null), eb('mm.gps_lon', 'is not', null)]))
+      .orderBy('f.id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ id: r.id, lat: Number(r.gps_lat), lon: Number(r.gps_lon) }));
+  }
+
+  /** The workspace's hash sets (id, name, role, entry count), for the grid's "Hash set" filter. */
+  async hashSets(): Promise<{ id: string; name: string; role: string; entry_count: number }[]> {
+    const rows = await this.h.db.selectFrom('hash_set').select(['id', 'name', 'role', 'entry_count']).orderBy('name').execute();
+    return rows.map((r) => ({ ...r, entry_count: Number(r.entry_count) }));
+  }
+
   /** Other copies of the same bytes (same MD5) within the case. */
   duplicates(caseId: string, md5: Buffer, exceptId: string, limit: number) {
     return this.h.db

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { GridQuery } from '../../services/review.service.js';
+import { GPS_POINTS_MAX, type GridQuery } from '../../services/review.service.js';
 import { idParam, type ServerDeps } from '../context.js';
 import { registerCaseReportRoutes } from './case-report.routes.js';
 
@@ -52,6 +52,14 @@ export function registerCaseRoutes(app: FastifyInstance, deps: ServerDeps): void
   app.get<{ Params: { caseId: string }; Querystring: GridQuery }>('/api/cases/:caseId/items', { schema: { params: caseParams, querystring: gridQuery } }, async (req) =>
     deps.review.grid(req.auth!.user, req.params.caseId, req.query, req.ip),
   );
+
+  // Metadata only (ids and coordinates, never thumbnails): the item detail's map of the case.
+  app.get<{ Params: { caseId: string }; Querystring: { limit?: number } }>('/api/cases/:caseId/gps-points', {
+    schema: { params: caseParams, querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: GPS_POINTS_MAX } } } },
+  }, async (req) => deps.review.gpsPoints(req.auth!.user, req.params.caseId, req.query.limit));
+
+  // The grid's "Hash set" filter: names, roles and sizes of the workspace's sets, for every logged-in user.
+  app.get('/api/hash-sets', async () => deps.review.hashSets());
 
   app.post<{ Params: { caseId: string }; Body: { itemIds?: string[]; clusterId?: string; category: string | null } }>('/api/cases/:caseId/categorisations', {
     schema: {

@@ -1,13 +1,13 @@
 /**
  * Grid filters, kept in the URL's query string so the dashboard can link to a filtered grid and a reload keeps
  * it. Names are the API's own query parameters. Known-bad items stay hidden unless the reviewer ticks the box and
- * confirms; the server records that listing in the audit log.
+ * confirms; the server records that listing in the audit log (so a known-bad set shows only that box's items).
  */
-import { useState } from 'react';
-import type { Evidence } from '../lib/api.js';
+import { useEffect, useState } from 'react';
+import { api, type Evidence, type HashSetSummary } from '../lib/api.js';
 import { VICS_CATEGORIES } from '../lib/vics.js';
 
-export const FILTER_KEYS = ['status', 'matched', 'category', 'hasGps', 'make', 'cluster', 'evidence', 'mime', 'hasError', 'includeKnownBad'] as const;
+export const FILTER_KEYS = ['status', 'matched', 'category', 'set', 'hasGps', 'make', 'cluster', 'evidence', 'mime', 'hasError', 'includeKnownBad'] as const;
 export type Filters = Partial<Record<(typeof FILTER_KEYS)[number], string>>;
 
 export function filtersFrom(search: URLSearchParams): Filters {
@@ -19,8 +19,22 @@ export function filtersFrom(search: URLSearchParams): Filters {
   return f;
 }
 
+/** The workspace's hash sets, fetched once per page load (the bar is remounted on every filter change). */
+let knownSets: HashSetSummary[] | null = null;
+
 export function FilterBar({ filters, evidence, onChange }: { filters: Filters; evidence: Evidence[]; onChange: (f: Filters) => void }) {
   const [make, setMake] = useState(filters.make ?? '');
+  const [sets, setSets] = useState<HashSetSummary[]>(knownSets ?? []);
+  useEffect(() => {
+    if (knownSets) return;
+    let live = true;
+    // Metadata only; a failure leaves the list empty (the grid itself reports errors) and is retried next mount.
+    api<{ sets: HashSetSummary[] }>('GET', '/api/hash-sets').then((r) => {
+      knownSets = r.sets;
+      if (live) setSets(r.sets);
+    }, () => undefined);
+    return () => { live = false; };
+  }, []);
   const set = (k: keyof Filters, v: string) => {
     const next = { ...filters };
     if (v) next[k] = v;
@@ -52,6 +66,16 @@ export function FilterBar({ filters, evidence, onChange }: { filters: Filters; e
           <option value="uncategorised">uncategorised</option>
           {VICS_CATEGORIES.map((c) => <option key={c.code} value={c.code}>{c.code} · {c.label}</option>)}
         </select>
+      </label>
+      <label>Hash set
+        <select aria-label="Hash set" value={filters.set ?? ''} onChange={(e) => set('set', e.target.value)}>
+          <option value="">any</option>
+          {filters.set && !sets.some((s) => s.id === filters.set) && <option value={filters.set}>set {filters.set.slice(0, 8)}…</option>}
+          {sets.map((s) => <option key={s.id} value={s.id}>{s.name} ({s.role}, {s.entryCount.toLocaleString()})</option>)}
+        </select>
+        {filters.set && filters.includeKnownBad !== 'true' && sets.find((s) => s.id === filters.set)?.role === 'known-bad' && (
+          <span className="hint" data-testid="set-hint"> its matches are known-bad, hidden unless shown</span>
+        )}
       </label>
       <label>GPS
         <select aria-label="GPS" value={filters.hasGps ?? ''} onChange={(e) => set('hasGps', e.target.value)}>

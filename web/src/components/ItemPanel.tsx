@@ -1,15 +1,18 @@
 /**
  * Item detail beside the grid: metadata, EXIF with serials, GPS as coordinates (decimal and degrees-minutes-
- * seconds; no map tiles — the lab has no internet, and a tile request would leak the location), matches with set
+ * seconds) and on an offline map (map/ItemMap.tsx: no tiles — the lab has no internet, and a tile request would
+ * leak the location; loaded lazily so the grid's bundle does not carry Leaflet), matches with set
  * and distance, cluster members, duplicates, the series it belongs to (and "Add to series…"), priority reasons, notes, tags and
  * the item's audit history. No
  * picture here: the grid is the one place that shows (blurred) pictures and reveals.
  */
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { api, type ItemDetail } from '../lib/api.js';
 import { categoryLabel } from '../lib/vics.js';
 import { fmtBytes, fmtDate } from './common.js';
 import { AddToSeries } from './series/AddToSeries.js';
+
+const ItemMap = lazy(() => import('./map/ItemMap.js'));
 
 const dms = (v: number, pos: string, neg: string): string => {
   const a = Math.abs(v);
@@ -114,10 +117,15 @@ export function ItemPanel({ caseId, itemId, version, onClose, onOpen, onShowClus
                 <dd data-testid="gps">{item.exif.gps ? (
                   <>
                     {item.exif.gps.lat.toFixed(6)}, {item.exif.gps.lon.toFixed(6)}{item.exif.gps.alt !== null && ` · ${item.exif.gps.alt} m`}
-                    <div className="hint">{dms(item.exif.gps.lat, 'N', 'S')}, {dms(item.exif.gps.lon, 'E', 'W')} (no map: offline)</div>
+                    <div className="hint">{dms(item.exif.gps.lat, 'N', 'S')}, {dms(item.exif.gps.lon, 'E', 'W')}</div>
                   </>
                 ) : '—'}</dd>
               </dl>
+              {item.exif.gps && (
+                <Suspense fallback={<p className="loading">Loading map…</p>}>
+                  <ItemMap caseId={caseId} itemId={item.id} lat={item.exif.gps.lat} lon={item.exif.gps.lon} onOpen={onOpen} />
+                </Suspense>
+              )}
             </>
           )}
           {item.video && (

@@ -49,6 +49,8 @@ export interface ItemDetail {
   tags: string[];
   history: HistoryEntry[];
 }
+/** A hash set as GET /api/hash-sets lists it (metadata only), for the grid's set filter. */
+export interface HashSetSummary { id: string; name: string; role: string; entryCount: number }
 export interface CategoriseResult { actionId: string; hashes: number; changed: number }
 
 export class ApiError extends Error {
