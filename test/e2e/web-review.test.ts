@@ -461,6 +461,17 @@ describe('review web UI in Chromium', () => {
       const mark = (await map.locator('svg path.map-here').boundingBox())!;
       assert.ok(Math.abs(mark.x + mark.width / 2 - (box.x + box.width / 2)) < 3 && Math.abs(mark.y + mark.height / 2 - (box.y + box.height / 2)) < 3, `marker at the centre (${JSON.stringify({ box, mark })})`);
       assert.match(await map.getAttribute('aria-label') ?? '', new RegExp(`${detail.exif.gps.lat.toFixed(4)}, ${detail.exif.gps.lon.toFixed(4)}`));
+      // A dot of another GPS item opens that item in the panel (the map follows it).
+      const paths = new Map<string, string>();
+      for (const pt of points) paths.set(pt.id, ((await (await page.request.get(`${base}/api/cases/${caseId}/items/${pt.id}`)).json()) as { name: string }).name);
+      await map.locator('svg path.map-other').first().dispatchEvent('click');
+      await p4.waitForFunction((name) => {
+        const t = (globalThis as unknown as { document: Dom }).document.querySelector('[data-testid=item-panel] .path')?.textContent ?? '';
+        return !t.endsWith(`/${name}`) && t.length > 0;
+      }, item.name);
+      const opened = (await p4.getByTestId('item-panel').locator('.path').innerText()).split('/').pop()!;
+      assert.ok([...paths.values()].includes(opened) && opened !== item.name, `opened ${opened}`);
+      assert.equal(await map.locator('svg path.map-here').count(), 1);
       // Zoom in and out: no tile is ever asked for (there is no tile layer), nothing leaves the server's origin.
       await map.locator('.leaflet-control-zoom-in').click();
       await map.locator('.leaflet-control-zoom-out').click();

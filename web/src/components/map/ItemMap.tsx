@@ -95,7 +95,7 @@ export default function ItemMap({ caseId, itemId, lat, lon, onOpen }: { caseId: 
 
   return (
     <div className="item-map-wrap">
-      <div ref={el} className="item-map" data-testid="item-map" role="img" aria-label={`Map: ${lat.toFixed(4)}, ${lon.toFixed(4)}`} />
+      <div ref={el} className="item-map" data-testid="item-map" role="region" aria-label={`Map: ${lat.toFixed(4)}, ${lon.toFixed(4)}`} />
       <div className="hint">
         Offline base map (Natural Earth 1:110m, no tiles){points.length > 1 ? ` · ${points.length - (points.some((p) => p.id === itemId) ? 1 : 0)} other GPS items of the case (click to open)` : ''}
       </div>
