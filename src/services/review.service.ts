@@ -5,9 +5,12 @@
  * ports and media files are returned as workspace-relative paths for the HTTP layer to stream.
  *
  * - Known-bad items never appear in the grid unless asked for (includeKnownBad), and asking is audited.
- * - A reveal is for one item, for a requested number of seconds (1-30, default 5): the meter counts reveals and
+ * - A reveal is for one item, for the user's revealSeconds (or fewer if asked): the meter counts reveals and
  *   revealed seconds per user per UTC day; past the admin-set soft cap the response carries a warning, at the hard
  *   cap reveals are refused (403) until the next UTC day. The meter check and increment are one atomic UPDATE.
+ * - Protection preferences (re-blur seconds, colour on reveal, break interval, lower caps) are per user, stored as
+ *   JSON in server_setting under `user-pref:<userId>`, and bounded by the admin's policy: the server refuses values
+ *   outside the bounds (400) and clamps saved values that a later, narrower policy puts out of bounds.
  */
 import type { GridCursor, GridFilter, GridRow, ReviewRepository } from '../db/repositories/review.repository.js';
 import type { UserRepository } from '../db/repositories/user.repository.js';
@@ -32,17 +35,132 @@ export interface ExposurePolicy {
   hardSeconds: number;
   softReveals: number | null;
   hardReveals: number | null;
+  /** The longest single reveal anyone may ask for (the reveal route refuses more with a 400). */
   maxRevealSeconds: number;
+  /** Bounds of the per-user preferences (issue 6: a user may lower protection only within admin-set bounds). */
+  revealSeconds: number;
+  revealSecondsMin: number;
+  revealSecondsMax: number;
+  /** Whether a user may see revealed items in colour; when false revealed items are shown greyscale. */
+  allowColour: boolean;
+  breakMinutes: number;
+  breakMinutesMin: number;
+  breakMinutesMax: number;
 }
 
-export const DEFAULT_EXPOSURE_POLICY: ExposurePolicy = { softSeconds: 3 * 3600, hardSeconds: 4 * 3600, softReveals: null, hardReveals: null, maxRevealSeconds: 30 };
+export const DEFAULT_EXPOSURE_POLICY: ExposurePolicy = {
+  softSeconds: 3 * 3600, hardSeconds: 4 * 3600, softReveals: null, hardReveals: null, maxRevealSeconds: 30,
+  revealSeconds: 5, revealSecondsMin: 2, revealSecondsMax: 10, allowColour: false, breakMinutes: 60, breakMinutesMin: 30, breakMinutesMax: 60,
+};
 const POLICY_KEY = 'exposure-policy';
+const PREF_KEY = (userId: string) => `user-pref:${userId}`;
+const BREAK_MINUTES_LIMIT = 240;
+
+/** What a user saved (each field optional: an absent field follows the policy's default). */
+export interface ExposurePreference {
+  revealSeconds?: number;
+  colourOnReveal?: boolean;
+  breakMinutes?: number;
+  softSeconds?: number;
+  hardSeconds?: number;
+}
+/** A PUT body: a value sets the field, null clears it back to the policy's default. */
+export type ExposurePreferencePatch = { [K in keyof ExposurePreference]?: ExposurePreference[K] | null };
+
+/** The values that apply to one user: the policy intersected with their preference. */
+export interface EffectiveProtection {
+  revealSeconds: number;
+  colourOnReveal: boolean;
+  breakMinutes: number;
+  softSeconds: number;
+  hardSeconds: number;
+  softReveals: number | null;
+  hardReveals: number | null;
+}
+
+export interface ProtectionPreferences {
+  effective: EffectiveProtection;
+  saved: ExposurePreference;
+  /** Saved fields that fall outside the current bounds (an admin narrowed them) and were clamped on read. */
+  clamped: (keyof ExposurePreference)[];
+  bounds: {
+    revealSeconds: { min: number; max: number; default: number };
+    colourOnReveal: { allowed: boolean; default: false };
+    breakMinutes: { min: number; max: number; default: number };
+    softSeconds: { max: number };
+    hardSeconds: { max: number };
+  };
+}
+
+const clamp = (n: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, n));
+
+/**
+ * Make a stored policy self-consistent: the user ranges lie inside the absolute limits and the defaults inside the
+ * ranges. Used on read (a policy stored before the bounds existed, or a narrowed maxRevealSeconds) and, in
+ * setPolicy, for the fields the admin did not send.
+ */
+function fitPolicy(p: ExposurePolicy, fixed: ReadonlySet<string> = new Set()): ExposurePolicy {
+  const q = { ...p };
+  if (!fixed.has('revealSecondsMax')) q.revealSecondsMax = Math.min(q.revealSecondsMax, q.maxRevealSeconds);
+  if (!fixed.has('revealSecondsMin')) q.revealSecondsMin = Math.min(q.revealSecondsMin, q.revealSecondsMax);
+  if (!fixed.has('revealSeconds')) q.revealSeconds = clamp(q.revealSeconds, q.revealSecondsMin, q.revealSecondsMax);
+  if (!fixed.has('breakMinutesMin')) q.breakMinutesMin = Math.min(q.breakMinutesMin, q.breakMinutesMax);
+  if (!fixed.has('breakMinutes')) q.breakMinutes = clamp(q.breakMinutes, q.breakMinutesMin, q.breakMinutesMax);
+  return q;
+}
+
+/** Policy ∩ preference. Saved values outside the current bounds are clamped (and named in `clamped`). */
+export function effectiveProtection(policy: ExposurePolicy, saved: ExposurePreference): { effective: EffectiveProtection; clamped: (keyof ExposurePreference)[] } {
+  const clamped: (keyof ExposurePreference)[] = [];
+  const fit = (k: keyof ExposurePreference, v: number | undefined, lo: number, hi: number, dflt: number) => {
+    if (v === undefined) return dflt;
+    const c = clamp(v, lo, hi);
+    if (c !== v) clamped.push(k);
+    return c;
+  };
+  const hardSeconds = fit('hardSeconds', saved.hardSeconds, 0, policy.hardSeconds, policy.hardSeconds);
+  const softSeconds = fit('softSeconds', saved.softSeconds, 0, Math.min(policy.softSeconds, hardSeconds), Math.min(policy.softSeconds, hardSeconds));
+  const colour = saved.colourOnReveal === true;
+  if (colour && !policy.allowColour) clamped.push('colourOnReveal');
+  return {
+    effective: {
+      revealSeconds: fit('revealSeconds', saved.revealSeconds, policy.revealSecondsMin, policy.revealSecondsMax, policy.revealSeconds),
+      colourOnReveal: colour && policy.allowColour,
+      breakMinutes: fit('breakMinutes', saved.breakMinutes, policy.breakMinutesMin, policy.breakMinutesMax, policy.breakMinutes),
+      softSeconds, hardSeconds, softReveals: policy.softReveals, hardReveals: policy.hardReveals,
+    },
+    clamped,
+  };
+}
+
+/** Check a preference against the policy's bounds: a UserError (400) names the first field out of bounds. */
+/** `hardCap` is the user's hard cap after the change (their soft cap may not exceed it). */
+function checkPreference(policy: ExposurePolicy, pref: ExposurePreference, hardCap: number): void {
+  const range = (k: string, v: number | undefined, lo: number, hi: number, unit: string) => {
+    if (v !== undefined && (!Number.isInteger(v) || v < lo || v > hi)) throw new UserError(`${k}: a whole number of ${unit} from ${lo} to ${hi} (bounds set by an administrator)`);
+  };
+  range('revealSeconds', pref.revealSeconds, policy.revealSecondsMin, policy.revealSecondsMax, 'seconds');
+  range('breakMinutes', pref.breakMinutes, policy.breakMinutesMin, policy.breakMinutesMax, 'minutes');
+  if (pref.hardSeconds !== undefined && Number.isInteger(pref.hardSeconds) && pref.hardSeconds > policy.hardSeconds) {
+    throw new UserError(`hardSeconds: you may only lower your daily hard cap (at most ${policy.hardSeconds}, set by an administrator)`);
+  }
+  range('hardSeconds', pref.hardSeconds, 0, policy.hardSeconds, 'seconds');
+  const softMax = Math.min(policy.softSeconds, hardCap);
+  if (pref.softSeconds !== undefined && Number.isInteger(pref.softSeconds) && pref.softSeconds > policy.softSeconds) {
+    throw new UserError(`softSeconds: you may only lower your daily soft cap (at most ${policy.softSeconds}, set by an administrator)`);
+  }
+  range('softSeconds', pref.softSeconds, 0, softMax, 'seconds (not above your hard cap)');
+  if (pref.colourOnReveal === true && !policy.allowColour) throw new UserError('colourOnReveal: an administrator has not allowed colour for revealed items');
+}
 
 export interface ExposureMeter {
   day: string;
   reveals: number;
   revealedSeconds: number;
+  /** The policy, with the soft and hard seconds caps that apply to this user (their own when lower). */
   policy: ExposurePolicy;
+  /** The user's effective protection (re-blur seconds, colour, break interval): the UI uses these. */
+  protection: EffectiveProtection;
   softExceeded: boolean;
   hardReached: boolean;
 }
@@ -212,52 +330,127 @@ export class ReviewService {
     return t.safe_path;
   }
 
-  /** Reveal one item's clear thumbnail for `seconds`: checks the caps, moves the meter, writes the audit entry. */
+  /**
+   * Reveal one item's clear thumbnail: checks the caps, moves the meter, writes the audit entry. The duration is
+   * the user's effective revealSeconds (policy ∩ preference); a request for LONGER is clamped to it (the response
+   * says the seconds granted, and only those count on the meter), a shorter one is granted as asked, and more than
+   * the policy's absolute maxRevealSeconds is refused (400). The caps are the user's own when lower than the policy's.
+   */
   async reveal(user: SessionUser, caseId: string, fileId: string, seconds: number | undefined, ip: string | null): Promise<{ path: string; seconds: number; meter: ExposureMeter }> {
     if (!can(user.role, 'view-media')) throw new ForbiddenError(`the ${user.role} role never receives images`);
     await this.caseFor(user, caseId);
     const policy = await this.policy();
-    const s = seconds ?? 5;
-    if (!Number.isInteger(s) || s < 1 || s > policy.maxRevealSeconds) throw new UserError(`seconds: a whole number from 1 to ${policy.maxRevealSeconds}`);
+    const { effective } = effectiveProtection(policy, await this.savedPreference(user.id));
+    if (seconds !== undefined && (!Number.isInteger(seconds) || seconds < 1 || seconds > policy.maxRevealSeconds)) throw new UserError(`seconds: a whole number from 1 to ${policy.maxRevealSeconds}`);
+    const s = Math.min(seconds ?? effective.revealSeconds, effective.revealSeconds);
     const t = await this.repo.thumbnail(caseId, fileId);
     if (!t) throw new NotFoundError('this item has no thumbnail');
     const day = utcDay(this.clock());
-    const after = await this.users.addExposure(user.id, day, s, { hardSeconds: policy.hardSeconds, hardReveals: policy.hardReveals });
+    const after = await this.users.addExposure(user.id, day, s, { hardSeconds: effective.hardSeconds, hardReveals: effective.hardReveals });
     if (!after) {
       const m = await this.users.exposure(user.id, day);
-      await this.audit.record({ id: user.id, name: user.name, ip }, 'reveal-refused', { caseId, fileId, detail: { seconds: s, reason: 'hard cap', revealedSeconds: m.revealedSeconds, reveals: m.reveals } });
+      const own = effective.hardSeconds < policy.hardSeconds;
+      await this.audit.record({ id: user.id, name: user.name, ip }, 'reveal-refused', { caseId, fileId, detail: { seconds: s, reason: own ? 'own hard cap' : 'hard cap', revealedSeconds: m.revealedSeconds, reveals: m.reveals } });
       throw new ForbiddenError(
-        `daily exposure limit reached: ${m.revealedSeconds} of ${policy.hardSeconds} revealed seconds` +
-          (policy.hardReveals !== null ? ` (${m.reveals} of ${policy.hardReveals} reveals)` : '') +
-          ` today. Reveals resume at 00:00 UTC; please take a break. An administrator sets this limit.`,
+        `daily exposure limit reached: ${m.revealedSeconds} of ${effective.hardSeconds} revealed seconds` +
+          (effective.hardReveals !== null ? ` (${m.reveals} of ${effective.hardReveals} reveals)` : '') +
+          ` today. Reveals resume at 00:00 UTC; please take a break. ` +
+          (own ? 'You set this limit yourself (Protection settings); you may raise it up to the administrator\'s.' : 'An administrator sets this limit.'),
       );
     }
-    await this.audit.record({ id: user.id, name: user.name, ip }, 'reveal', { caseId, fileId, detail: { seconds: s, status: t.status, kind: t.kind, revealedSecondsToday: after.revealedSeconds, revealsToday: after.reveals } });
-    return { path: t.clear_path, seconds: s, meter: meter(day, after, policy) };
+    await this.audit.record({ id: user.id, name: user.name, ip }, 'reveal', {
+      caseId, fileId, detail: { seconds: s, ...(seconds !== undefined && seconds !== s ? { requestedSeconds: seconds } : {}), status: t.status, kind: t.kind, revealedSecondsToday: after.revealedSeconds, revealsToday: after.reveals },
+    });
+    return { path: t.clear_path, seconds: s, meter: meter(day, after, policy, effective) };
   }
 
   async exposure(user: SessionUser): Promise<ExposureMeter> {
     const day = utcDay(this.clock());
-    return meter(day, await this.users.exposure(user.id, day), await this.policy());
+    const policy = await this.policy();
+    return meter(day, await this.users.exposure(user.id, day), policy, effectiveProtection(policy, await this.savedPreference(user.id)).effective);
   }
 
   async policy(): Promise<ExposurePolicy> {
     const v = await this.users.getSetting(POLICY_KEY);
-    return v ? { ...DEFAULT_EXPOSURE_POLICY, ...(JSON.parse(v) as Partial<ExposurePolicy>) } : DEFAULT_EXPOSURE_POLICY;
+    return v ? fitPolicy({ ...DEFAULT_EXPOSURE_POLICY, ...(JSON.parse(v) as Partial<ExposurePolicy>) }) : DEFAULT_EXPOSURE_POLICY;
   }
 
+  /**
+   * Change the policy (admins). Fields sent are validated strictly; derived fields NOT sent are fitted to them (e.g.
+   * lowering maxRevealSeconds below revealSecondsMax lowers that too). Users' saved preferences are not rewritten:
+   * values outside new bounds are clamped whenever they are read.
+   */
   async setPolicy(user: SessionUser, p: Partial<ExposurePolicy>, ip: string | null): Promise<ExposurePolicy> {
     if (!can(user.role, 'manage-users')) throw new ForbiddenError('only an admin sets exposure limits');
-    const next = { ...(await this.policy()), ...p };
+    const next = fitPolicy({ ...(await this.policy()), ...p }, new Set(Object.keys(p)));
     const okInt = (n: number | null, max: number) => n === null || (Number.isInteger(n) && n >= 0 && n <= max);
     if (!okInt(next.softSeconds, 86400) || !okInt(next.hardSeconds, 86400) || !okInt(next.softReveals, 1e6) || !okInt(next.hardReveals, 1e6) || !okInt(next.maxRevealSeconds, 300) || next.maxRevealSeconds < 1) {
       throw new UserError('exposure policy: whole numbers; seconds at most 86400, maxRevealSeconds 1-300');
     }
     if (next.softSeconds > next.hardSeconds) throw new UserError('softSeconds must not exceed hardSeconds');
     if (next.softReveals !== null && next.hardReveals !== null && next.softReveals > next.hardReveals) throw new UserError('softReveals must not exceed hardReveals');
+    if (![next.revealSeconds, next.revealSecondsMin, next.revealSecondsMax].every((n) => Number.isInteger(n) && n >= 1)) throw new UserError('revealSeconds, revealSecondsMin, revealSecondsMax: whole numbers of at least 1');
+    if (!(next.revealSecondsMin <= next.revealSeconds && next.revealSeconds <= next.revealSecondsMax && next.revealSecondsMax <= next.maxRevealSeconds)) {
+      throw new UserError(`reveal seconds: need revealSecondsMin ≤ revealSeconds ≤ revealSecondsMax ≤ maxRevealSeconds (now ${next.revealSecondsMin} ≤ ${next.revealSeconds} ≤ ${next.revealSecondsMax} ≤ ${next.maxRevealSeconds})`);
+    }
+    if (![next.breakMinutes, next.breakMinutesMin, next.breakMinutesMax].every((n) => Number.isInteger(n) && n >= 1 && n <= BREAK_MINUTES_LIMIT)) throw new UserError(`breakMinutes, breakMinutesMin, breakMinutesMax: whole numbers from 1 to ${BREAK_MINUTES_LIMIT}`);
+    if (!(next.breakMinutesMin <= next.breakMinutes && next.breakMinutes <= next.breakMinutesMax)) {
+      throw new UserError(`break minutes: need breakMinutesMin ≤ breakMinutes ≤ breakMinutesMax (now ${next.breakMinutesMin} ≤ ${next.breakMinutes} ≤ ${next.breakMinutesMax})`);
+    }
+    if (typeof next.allowColour !== 'boolean') throw new UserError('allowColour: true or false');
     await this.users.putSetting(POLICY_KEY, JSON.stringify(next), user.name, nowIso());
     await this.audit.record({ id: user.id, name: user.name, ip }, 'policy-change', { detail: { exposurePolicy: { ...next } } });
     return next;
+  }
+
+  private async savedPreference(userId: string): Promise<ExposurePreference> {
+    const v = await this.users.getSetting(PREF_KEY(userId));
+    return v ? (JSON.parse(v) as ExposurePreference) : {};
+  }
+
+  /** The user's protection: effective values (policy ∩ preference), what they saved, and the bounds to choose in. */
+  async preferences(user: SessionUser): Promise<ProtectionPreferences> {
+    const policy = await this.policy();
+    const saved = await this.savedPreference(user.id);
+    const { effective, clamped } = effectiveProtection(policy, saved);
+    return {
+      effective, saved, clamped,
+      bounds: {
+        revealSeconds: { min: policy.revealSecondsMin, max: policy.revealSecondsMax, default: policy.revealSeconds },
+        colourOnReveal: { allowed: policy.allowColour, default: false },
+        breakMinutes: { min: policy.breakMinutesMin, max: policy.breakMinutesMax, default: policy.breakMinutes },
+        softSeconds: { max: policy.softSeconds },
+        hardSeconds: { max: policy.hardSeconds },
+      },
+    };
+  }
+
+  /**
+   * Change one's own protection within the bounds: out-of-bounds values (or raising a cap above the policy's) are
+   * refused with a 400 naming the field and the bounds; null resets a field to the policy's default. Audited as a
+   * 'policy-change' with `preference` in the detail.
+   */
+  async setPreferences(user: SessionUser, patch: ExposurePreferencePatch, ip: string | null): Promise<ProtectionPreferences> {
+    const policy = await this.policy();
+    const next: ExposurePreference = { ...(await this.savedPreference(user.id)) };
+    const keys = ['revealSeconds', 'colourOnReveal', 'breakMinutes', 'softSeconds', 'hardSeconds'] as const;
+    for (const k of keys) {
+      if (!(k in patch)) continue;
+      const v = patch[k];
+      if (v === null || v === undefined) delete next[k];
+      else (next as Record<string, unknown>)[k] = v;
+    }
+    const unknown = Object.keys(patch).filter((k) => !(keys as readonly string[]).includes(k));
+    if (unknown.length) throw new UserError(`unknown preference: ${unknown.join(', ')}`);
+    // Only the fields being changed must be within bounds; a kept value an admin has since narrowed stays clamped.
+    const changed: ExposurePreference = {};
+    for (const k of keys) if (patch[k] !== undefined && patch[k] !== null) (changed as Record<string, unknown>)[k] = next[k];
+    checkPreference(policy, changed, Math.min(next.hardSeconds ?? policy.hardSeconds, policy.hardSeconds));
+    if (next.softSeconds !== undefined && next.hardSeconds !== undefined && next.softSeconds > next.hardSeconds) throw new UserError('softSeconds must not exceed your hardSeconds');
+    await this.users.putSetting(PREF_KEY(user.id), JSON.stringify(next), user.name, nowIso());
+    const r = await this.preferences(user);
+    await this.audit.record({ id: user.id, name: user.name, ip }, 'policy-change', { detail: { preference: { userId: user.id, changed: patch, effective: r.effective } } });
+    return r;
   }
 
   async addNote(user: SessionUser, caseId: string, fileId: string, text: string, ip: string | null): Promise<{ id: string }> {
@@ -284,9 +477,11 @@ export class ReviewService {
   }
 }
 
-function meter(day: string, m: { reveals: number; revealedSeconds: number }, policy: ExposurePolicy): ExposureMeter {
+/** The meter against the caps that apply to this user: `policy` carries the user's effective soft/hard caps. */
+function meter(day: string, m: { reveals: number; revealedSeconds: number }, base: ExposurePolicy, eff: EffectiveProtection): ExposureMeter {
+  const policy = { ...base, softSeconds: eff.softSeconds, hardSeconds: eff.hardSeconds };
   return {
-    day, reveals: m.reveals, revealedSeconds: m.revealedSeconds, policy,
+    day, reveals: m.reveals, revealedSeconds: m.revealedSeconds, policy, protection: eff,
     softExceeded: m.revealedSeconds >= policy.softSeconds || (policy.softReveals !== null && m.reveals >= policy.softReveals),
     hardReached: m.revealedSeconds >= policy.hardSeconds || (policy.hardReveals !== null && m.reveals >= policy.hardReveals),
   };

@@ -8,3 +8,8 @@ export function isoOrNull(d: Date | number | null | undefined): string | null {
 export function nowIso(): string {
   return new Date().toISOString();
 }
+
+/** An ISO-8601 UTC time `minutes` later (negative: earlier). */
+export function addMinutesIso(iso: string, minutes: number): string {
+  return new Date(Date.parse(iso) + minutes * 60_000).toISOString();
+}

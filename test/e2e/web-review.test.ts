@@ -525,3 +525,82 @@ describe('review web UI in Chromium', () => {
     await waitForTiles(all);
   });
 });
+
+// Protection preferences (issue 6): a user lowers the re-blur time to the admin's minimum in the Protection panel,
+// and a revealed tile re-blurs after that time, shown greyscale (colour is not allowed by default).
+describe('review web UI: protection preferences in Chromium', () => {
+  const ws = tempDir('winnow-e2e-prefs-');
+  let server: ChildProcess | undefined;
+  let browser: Browser | undefined;
+  let base = '';
+
+  before(async () => {
+    requireChromium();
+    cli(['-w', ws.dir, 'demo', '-q']);
+    execFileSync(process.execPath, [CLI, '-w', ws.dir, 'user', 'add', 'rita', '--role', 'investigator', '--password-stdin'], { input: PASSWORD + '\n', encoding: 'utf8' });
+    cli(['-w', ws.dir, 'user', 'grant', 'rita', '--case', 'demo']);
+    ({ child: server, base } = await startServer(ws.dir));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true, timeout: 30_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.kill('SIGTERM');
+    ws.cleanup();
+  });
+
+  test('set the re-blur time to the minimum: the revealed tile re-blurs after that time', async () => {
+    const ctx = await browser!.newContext({ viewport: { width: 1400, height: 950 } });
+    ctx.setDefaultTimeout(15_000);
+    try {
+      const page: Page = await ctx.newPage();
+      await page.goto(`${base}/`);
+      await page.getByLabel('User name').fill('rita');
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.getByTestId('who').waitFor();
+      await page.getByRole('button', { name: 'Protection' }).click();
+      const panel = page.getByTestId('protection-panel');
+      await panel.getByText('2–10 s, default 5 s').waitFor();
+      const field = panel.getByLabel('Re-blur after (seconds)');
+      assert.equal(await field.inputValue(), '5');
+      // Out of bounds: the server's message is shown and nothing changes.
+      await field.fill('1');
+      await panel.getByRole('button', { name: 'Save protection' }).click();
+      assert.match(await panel.getByTestId('protection-error').innerText(), /revealSeconds: a whole number of seconds from 2 to 10/);
+      await field.fill('2');
+      const saved = page.waitForResponse((r) => r.url().endsWith('/api/me/preferences') && r.request().method() === 'PUT');
+      await panel.getByRole('button', { name: 'Save protection' }).click();
+      assert.equal((await saved).status(), 200, await (await saved).text());
+      await panel.getByTestId('protection-info').filter({ hasText: 'Protection saved' }).waitFor();
+      await panel.getByRole('button', { name: 'Close' }).click();
+      const prefs = (await (await page.request.get(`${base}/api/me/preferences`)).json()) as { effective: { revealSeconds: number }; saved: Record<string, unknown> };
+      assert.deepEqual([prefs.effective.revealSeconds, prefs.saved], [2, { revealSeconds: 2 }]);
+
+      const id = ((await (await page.request.get(`${base}/api/cases`)).json()) as { cases: { id: string }[] }).cases[0]!.id;
+      await page.goto(`${base}/cases/${id}/review`);
+      const first = page.getByTestId('tile').first();
+      await first.getByTestId('reveal').waitFor();
+      await first.getByTestId('reveal').hover();
+      const granted = page.waitForResponse((r) => r.url().endsWith('/reveal'));
+      await page.mouse.down();
+      const res = await granted;
+      await page.getByTestId('revealed-img').waitFor();
+      const shownAt = Date.now();
+      await page.mouse.up();
+      assert.equal(res.headers()['x-winnow-reveal-seconds'], '2', 'the server grants the preferred 2 s');
+      assert.match(await first.locator('.thumb').getAttribute('class') ?? '', /revealed grey/);
+      assert.equal(await page.getByTestId('revealed-img').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { filter: string } }).getComputedStyle(el).filter), 'grayscale(1)');
+      await page.waitForTimeout(1000);
+      assert.equal(await page.getByTestId('revealed-img').count(), 1, 'still clear after 1 s');
+      await page.getByTestId('revealed-img').waitFor({ state: 'detached', timeout: 4000 });
+      const clearFor = Date.now() - shownAt;
+      assert.ok(clearFor >= 1500 && clearFor < 3500, `re-blurred after about 2 s, not the default 5 s (${clearFor} ms)`);
+      assert.equal(await first.getByTestId('safe-img').count(), 1);
+      await page.getByTestId('exposure-meter').filter({ hasText: /(^|\D)1 reveals/ }).waitFor();
+      assert.match(await page.getByTestId('meter-seconds').innerText(), /^2 s$/);
+    } finally {
+      await ctx.close();
+    }
+  });
+});

@@ -224,6 +224,93 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       await req('PUT', '/api/admin/exposure-policy', sessions.admin1, { softSeconds: 10800, hardSeconds: 14400 });
     });
 
+    test('protection preferences: defaults, within bounds take effect, out of bounds 400, caps only lower, clamped on read, audited', async () => {
+      const made = await req('POST', '/api/users', sessions.admin1, { name: 'prefs1', role: 'investigator', password: PASSWORD });
+      assert.equal(made.statusCode, 201, made.body);
+      assert.equal((await req('POST', `/api/cases/${caseId}/members`, sessions.admin1, { user: 'prefs1' })).statusCode, 201);
+      const s = await login('prefs1');
+      const pic = byPath.get('DCIM/100CAMERA/IMG_1001.JPG')!;
+      type Prefs = { effective: Record<string, number | boolean | null>; saved: Record<string, unknown>; clamped: string[]; bounds: Record<string, Record<string, number | boolean>> };
+      const prefs = async () => json<Prefs>(await req('GET', '/api/me/preferences', s));
+      const put = (body: unknown) => req('PUT', '/api/me/preferences', s, body);
+      const reveal = async (body: unknown = {}) => {
+        const r = await req('POST', `/api/cases/${caseId}/items/${pic.id}/reveal`, s, body);
+        return { status: r.statusCode, seconds: Number(r.headers['x-winnow-reveal-seconds']), warning: r.headers['x-winnow-exposure-warning'], body: r.body };
+      };
+      // Defaults: the policy's.
+      const d = await prefs();
+      assert.deepEqual(d.effective, { revealSeconds: 5, colourOnReveal: false, breakMinutes: 60, softSeconds: 10800, hardSeconds: 14400, softReveals: null, hardReveals: null });
+      assert.deepEqual(d.bounds, { revealSeconds: { min: 2, max: 10, default: 5 }, colourOnReveal: { allowed: false, default: false }, breakMinutes: { min: 30, max: 60, default: 60 }, softSeconds: { max: 10800 }, hardSeconds: { max: 14400 } });
+      assert.deepEqual([d.saved, d.clamped], [{}, []]);
+      assert.equal((await reveal()).seconds, 5);
+      // Within bounds: takes effect on the reveal route and in the session.
+      const ok = await put({ revealSeconds: 3, breakMinutes: 30 });
+      assert.equal(ok.statusCode, 200, ok.body);
+      assert.deepEqual([json<Prefs>(ok).effective.revealSeconds, json<Prefs>(ok).effective.breakMinutes], [3, 30]);
+      assert.equal((await reveal()).seconds, 3);
+      assert.equal((await reveal({ seconds: 8 })).seconds, 3, 'a longer request is clamped to the preference');
+      assert.equal((await reveal({ seconds: 2 })).seconds, 2, 'a shorter one is granted as asked');
+      const session = json<{ exposure: { revealedSeconds: number; protection: { revealSeconds: number; breakMinutes: number } } }>(await req('GET', '/api/auth/session', s));
+      assert.deepEqual([session.exposure.revealedSeconds, session.exposure.protection.revealSeconds, session.exposure.protection.breakMinutes], [13, 3, 30]);
+      const reveals = json<{ entries: { actorName: string; detail: { seconds: number; requestedSeconds?: number } }[] }>(await req('GET', '/api/audit?action=reveal&limit=5', sessions.admin1));
+      assert.deepEqual([reveals.entries[1]!.actorName, reveals.entries[1]!.detail.seconds, reveals.entries[1]!.detail.requestedSeconds], ['prefs1', 3, 8]);
+      // Outside the bounds: 400 with the bounds in the message; nothing saved.
+      for (const [body, msg] of [
+        [{ revealSeconds: 1 }, /revealSeconds: a whole number of seconds from 2 to 10/],
+        [{ revealSeconds: 11 }, /from 2 to 10/],
+        [{ breakMinutes: 90 }, /breakMinutes: .*from 30 to 60/],
+        [{ colourOnReveal: true }, /not allowed colour/],
+        [{ hardSeconds: 14401 }, /only lower your daily hard cap \(at most 14400/],
+        [{ softSeconds: 10801 }, /only lower your daily soft cap/],
+        [{ hardSeconds: 100, softSeconds: 200 }, /softSeconds/],
+        [{ revealSeconds: 'long' }, /revealSeconds/],
+        [{ maxRevealSeconds: 300 }, /must NOT have additional properties|additional/],
+      ] as const) {
+        const r = await put(body);
+        assert.equal(r.statusCode, 400, `${JSON.stringify(body)}: ${r.body}`);
+        assert.match(json<{ error: string }>(r).error, msg);
+      }
+      assert.deepEqual((await prefs()).saved, { revealSeconds: 3, breakMinutes: 30 });
+      assert.equal((await req('PUT', '/api/me/preferences', { ...s, csrf: 'wrong' }, { revealSeconds: 4 })).statusCode, 403, 'CSRF');
+      // Lower caps: the user's own apply to the meter and the reveal route (13 s revealed so far).
+      assert.equal((await put({ softSeconds: 14, hardSeconds: 16 })).statusCode, 200);
+      const m = json<{ policy: { softSeconds: number; hardSeconds: number } }>(await req('GET', '/api/me/exposure', s));
+      assert.deepEqual([m.policy.softSeconds, m.policy.hardSeconds], [14, 16]);
+      const third = await reveal();
+      assert.deepEqual([third.status, third.seconds], [200, 3]);
+      assert.match(String(third.warning), /soft-cap/);
+      const refused = await reveal();
+      assert.equal(refused.status, 403);
+      assert.match((JSON.parse(refused.body) as { error: string }).error, /16 of 16 revealed seconds.*You set this limit yourself/);
+      assert.equal((await put({ softSeconds: null, hardSeconds: null })).statusCode, 200);
+      assert.equal((await reveal()).status, 200, 'back under the policy caps');
+      // The admin narrows the bounds: the saved 3 s is clamped to the new minimum on read and by the reveal route.
+      assert.equal((await req('PUT', '/api/admin/exposure-policy', sessions.admin1, { revealSecondsMax: 40 })).statusCode, 400, 'max above maxRevealSeconds');
+      assert.equal((await req('PUT', '/api/admin/exposure-policy', sessions.admin1, { breakMinutesMin: 61 })).statusCode, 400, 'min above max');
+      const narrowed = await req('PUT', '/api/admin/exposure-policy', sessions.admin1, { revealSecondsMin: 4, revealSecondsMax: 6, allowColour: true });
+      assert.equal(narrowed.statusCode, 200, narrowed.body);
+      const c = await prefs();
+      assert.deepEqual([c.effective.revealSeconds, c.saved.revealSeconds, c.clamped, c.bounds.revealSeconds], [4, 3, ['revealSeconds'], { min: 4, max: 6, default: 5 }]);
+      assert.equal((await reveal()).seconds, 4);
+      assert.equal((await put({ colourOnReveal: true })).statusCode, 200, 'colour now allowed');
+      assert.equal((await prefs()).effective.colourOnReveal, true);
+      assert.equal((await req('PUT', '/api/admin/exposure-policy', sessions.admin1, { allowColour: false })).statusCode, 200);
+      const g = await prefs();
+      assert.deepEqual([g.effective.colourOnReveal, g.clamped.sort()], [false, ['colourOnReveal', 'revealSeconds']]);
+      // Only a changed field must be within bounds; the kept, clamped ones do not block other changes.
+      assert.equal((await put({ breakMinutes: 45 })).statusCode, 200);
+      // Audited: the user's changes and the admin's bounds.
+      const changes = json<{ entries: { actorName: string; detail: { preference?: { userId: string; changed: Record<string, unknown> }; exposurePolicy?: { revealSecondsMin: number } } }[] }>(
+        await req('GET', '/api/audit?action=policy-change&limit=20', sessions.admin1),
+      );
+      const mine = changes.entries.filter((e) => e.actorName === 'prefs1');
+      assert.deepEqual(mine.map((e) => e.detail.preference!.changed).reverse(), [
+        { revealSeconds: 3, breakMinutes: 30 }, { softSeconds: 14, hardSeconds: 16 }, { softSeconds: null, hardSeconds: null }, { colourOnReveal: true }, { breakMinutes: 45 },
+      ]);
+      assert.ok(changes.entries.some((e) => e.actorName === 'admin1' && e.detail.exposurePolicy?.revealSecondsMin === 4));
+      await req('PUT', '/api/admin/exposure-policy', sessions.admin1, { revealSeconds: 5, revealSecondsMin: 2, revealSecondsMax: 10 });
+    });
+
     test('no-view role: every media route is refused (403); counts, metadata and hashes are served', async () => {
       const media = routes.filter((r) => r.media);
       assert.deepEqual(media.map((r) => `${r.method} ${r.url}`).sort(), ['GET /api/cases/:caseId/items/:itemId/thumbnail', 'POST /api/cases/:caseId/items/:itemId/reveal']);

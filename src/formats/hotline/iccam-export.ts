@@ -14,31 +14,22 @@
  */
 import { UserError } from '../../services/errors.js';
 import { HASH_HEX_LENGTH } from '../../hashsets/hash-set-record.js';
+import type { PartnerReportInput } from './partner-report.js';
 
 export const ICCAM_EXPORT_FORMAT = 'winnow-iccam-1';
 
-export type PartnerContentType = 'image' | 'video' | 'text' | 'other';
-export type PartnerClassification = 'baseline' | 'national' | 'not-illegal' | 'doubtful';
-export type PartnerHashAlgorithm = 'md5' | 'sha1' | 'sha256' | 'pdq';
+export type { PartnerClassification, PartnerContentType, PartnerHashAlgorithm } from './partner-report.js';
 
 const CONTENT_TYPES: readonly string[] = ['image', 'video', 'text', 'other'];
 const CLASSIFICATIONS: readonly string[] = ['baseline', 'national', 'not-illegal', 'doubtful'];
 
-/** One report in the export. */
-export interface PartnerExportRecord {
+/**
+ * One report in the export: the fields the `winnow-iccam-1` reader takes (the partner name is the reader's choice,
+ * the report number travels as `reportId`), plus what a partner needs to act on it.
+ */
+export interface PartnerExportRecord extends Omit<PartnerReportInput, 'partner' | 'externalRef'> {
   /** Our report number, for the partner to quote back. */
   externalRef: string;
-  /** ISO 8601. */
-  receivedAt: string;
-  /** Canonical URLs (at least one). */
-  urls: string[];
-  description: string | null;
-  contentType: PartnerContentType | null;
-  classification: PartnerClassification | null;
-  /** ISO 3166-1 alpha-2, upper case. */
-  hostingCountry: string | null;
-  /** Lower-case hex. */
-  hashes: { algorithm: PartnerHashAlgorithm; hash: string }[];
   ip: string | null;
   asn: number | null;
   hostingOrg: string | null;

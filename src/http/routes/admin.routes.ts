@@ -76,6 +76,10 @@ export function registerAdminRoutes(app: FastifyInstance, deps: ServerDeps): voi
           softSeconds: { type: 'integer', minimum: 0 }, hardSeconds: { type: 'integer', minimum: 0 },
           softReveals: { type: ['integer', 'null'], minimum: 0 }, hardReveals: { type: ['integer', 'null'], minimum: 0 },
           maxRevealSeconds: { type: 'integer', minimum: 1 },
+          // Bounds of the users' own protection preferences (checked for consistency in ReviewService.setPolicy).
+          revealSeconds: { type: 'integer', minimum: 1 }, revealSecondsMin: { type: 'integer', minimum: 1 }, revealSecondsMax: { type: 'integer', minimum: 1 },
+          allowColour: { type: 'boolean' },
+          breakMinutes: { type: 'integer', minimum: 1 }, breakMinutesMin: { type: 'integer', minimum: 1 }, breakMinutesMax: { type: 'integer', minimum: 1 },
         },
       },
     },

@@ -1,9 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { TooManyRequestsError, UnauthenticatedError } from '../../services/auth.errors.js';
 import { SESSION_MAX_MS } from '../../services/auth.service.js';
+import type { ExposurePreferencePatch } from '../../services/review.service.js';
 import { CSRF_COOKIE, SESSION_COOKIE, type ServerDeps } from '../context.js';
 
-/** Login (public, rate-limited), logout, and the current session (user, CSRF token, exposure meter). */
+/**
+ * Login (public, rate-limited), logout, the current session (user, CSRF token, exposure meter with the user's
+ * effective protection), and the user's own protection preferences (bounded by the admin's exposure policy).
+ */
 export function registerAuthRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.post<{ Body: { name: string; password: string } }>('/api/auth/login', {
     config: { public: true },
@@ -40,4 +44,16 @@ export function registerAuthRoutes(app: FastifyInstance, deps: ServerDeps): void
   app.get('/api/auth/session', async (req) => ({ user: req.auth!.user, csrfToken: req.auth!.csrfToken, exposure: await deps.review.exposure(req.auth!.user) }));
 
   app.get('/api/me/exposure', async (req) => deps.review.exposure(req.auth!.user));
+
+  app.get('/api/me/preferences', async (req) => deps.review.preferences(req.auth!.user));
+
+  const int = (max: number) => ({ type: ['integer', 'null'], minimum: 0, maximum: max });
+  app.put<{ Body: ExposurePreferencePatch }>('/api/me/preferences', {
+    schema: {
+      body: {
+        type: 'object', additionalProperties: false, minProperties: 1,
+        properties: { revealSeconds: int(300), colourOnReveal: { type: ['boolean', 'null'] }, breakMinutes: int(1440), softSeconds: int(86400), hardSeconds: int(86400) },
+      },
+    },
+  }, async (req) => deps.review.setPreferences(req.auth!.user, req.body, req.ip));
 }

@@ -8,7 +8,9 @@ type ItemParams = { Params: { caseId: string; itemId: string } };
 /**
  * One item: detail (metadata, EXIF, GPS, matches, cluster, audit history), the SAFE thumbnail, a reveal of the
  * clear thumbnail, notes and tags. The two media routes are marked `media` for the guard; image responses are
- * never cached (Cache-Control: no-store) so a clear picture does not linger in a browser cache.
+ * never cached (Cache-Control: no-store) so a clear picture does not linger in a browser cache. A reveal lasts the
+ * user's effective revealSeconds (policy ∩ their preference): a request for longer is clamped to it, and the
+ * seconds granted come back in X-Winnow-Reveal-Seconds for the UI's re-blur timer.
  */
 export function registerItemRoutes(app: FastifyInstance, deps: ServerDeps): void {
   app.get<ItemParams>('/api/cases/:caseId/items/:itemId', { schema: { params: itemParams } }, async (req) => deps.review.item(req.auth!.user, req.params.caseId, req.params.itemId));

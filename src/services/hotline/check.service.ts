@@ -3,6 +3,7 @@ import type { HotlineUrlRepository } from '../../db/repositories/hotline/url.rep
 import type { HlUrlRow } from '../../db/schema.js';
 import { hammingDistance } from '../../hashing/pdq.js';
 import { newId } from '../../util/ids.js';
+import { addMinutesIso } from '../../util/time.js';
 import { NotFoundError } from '../errors.js';
 import type { AssessmentService } from './assessment.service.js';
 import type { HotlineSettingsService } from './hotline-settings.js';
@@ -21,7 +22,6 @@ export interface CheckOutcome {
   transition: 'offline' | 'removed' | 'online-again' | null;
 }
 
-const addMinutes = (iso: string, m: number) => new Date(Date.parse(iso) + m * 60_000).toISOString();
 
 /**
  * Online checks of open URLs, never showing content: DNS, HTTP status and redirects; optionally (per deployment,
@@ -42,7 +42,7 @@ export class CheckService {
   async runDue(opts: { all?: boolean; limit?: number } = {}): Promise<CheckOutcome[]> {
     const s = await this.settings.get();
     const at = this.now();
-    const due = await this.urls.dueForCheck(opts.all ? '9999' : addMinutes(at, -s.checkIntervalMinutes), opts.limit ?? 1000);
+    const due = await this.urls.dueForCheck(opts.all ? '9999' : addMinutesIso(at, -s.checkIntervalMinutes), opts.limit ?? 1000);
     const out: CheckOutcome[] = [];
     for (const u of due) out.push(await this.checkOne(u.id));
     return out;

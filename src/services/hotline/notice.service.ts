@@ -3,6 +3,7 @@ import type { HotlineTraceRepository } from '../../db/repositories/hotline/trace
 import type { HotlineUrlRepository } from '../../db/repositories/hotline/url.repository.js';
 import type { HlContactRow, HlUrlRow } from '../../db/schema.js';
 import { newId } from '../../util/ids.js';
+import { addMinutesIso } from '../../util/time.js';
 import type { HotlineSettings, HotlineSettingsService } from './hotline-settings.js';
 import { isIllegal } from './hotline-types.js';
 import type { MailAttachment, Mailer } from './mailer.js';
@@ -27,7 +28,6 @@ export interface NoticeRunResult {
   waiting: { urlId: string; reason: string }[];
 }
 
-const addMinutes = (iso: string, m: number) => new Date(Date.parse(iso) + m * 60_000).toISOString();
 
 /**
  * Notices to hosts, grouped per contact. A URL is due for its first notice once it is forwarded (and cleared by
@@ -65,8 +65,8 @@ export class NoticeService {
     }
     for (const g of byContact.values()) {
       const hasRenotice = g.items.some((i) => i.sequence > 1);
-      if (!opts.force && !hasRenotice && addMinutes(g.oldestDue, s.noticeGroupingMinutes) > at) {
-        for (const i of g.items) result.waiting.push({ urlId: i.url.id, reason: `grouping window: sent after ${addMinutes(g.oldestDue, s.noticeGroupingMinutes)}` });
+      if (!opts.force && !hasRenotice && addMinutesIso(g.oldestDue, s.noticeGroupingMinutes) > at) {
+        for (const i of g.items) result.waiting.push({ urlId: i.url.id, reason: `grouping window: sent after ${addMinutesIso(g.oldestDue, s.noticeGroupingMinutes)}` });
         continue;
       }
       await this.send(g.contact, g.items, at, result);
@@ -93,7 +93,7 @@ export class NoticeService {
       return u.forwarded_at;
     }
     if (u.last_check_result === 'offline') return null;
-    const next = addMinutes(u.notice_last_sent_at!, s.renoticeHours * 60);
+    const next = addMinutesIso(u.notice_last_sent_at!, s.renoticeHours * 60);
     return next <= at ? next : null;
   }
 

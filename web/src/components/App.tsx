@@ -1,15 +1,15 @@
 /**
  * The shell: who is logged in (from GET /api/auth/session), the always-visible exposure meter, the break
- * reminder, and which screen shows. A 401 from any request (expired or ended session) drops the user back to the
+ * reminder (every breakMinutes of the user's effective protection), the Protection settings, and which screen shows. A 401 from any request (expired or ended session) drops the user back to the
  * login screen with a message; the path they were on is kept, so logging in again returns them there.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { api, onUnauthenticated, seriesCan, setCsrfToken, setCurrentUser, type ExposureMeter, type SessionUser } from '../lib/api.js';
+import { api, onUnauthenticated, seriesCan, setCsrfToken, setCurrentUser, setProtection, type ExposureMeter, type SessionUser } from '../lib/api.js';
 import { BREAK_EVERY_SECONDS, startBreakReminder } from '../lib/break-reminder.js';
 import { navigate, parseRoute, useLocation } from '../lib/router.js';
 import { CaseDashboard } from './CaseDashboard.js';
 import { CaseList } from './CaseList.js';
-import { ExposureMeterBar } from './ExposureMeterBar.js';
+import { ExposureMeterBar, ProtectionPanel } from './ExposureMeterBar.js';
 import { Desk, isDeskRoute } from './hotline/Desk.js';
 import { Login } from './Login.js';
 import { ReviewGrid } from './ReviewGrid.js';
@@ -24,6 +24,7 @@ export function App() {
   const [notice, setNotice] = useState<string | null>(null);
   const [breakDue, setBreakDue] = useState<number | null>(null);
   const [reminder, setReminder] = useState<{ reset: () => void } | null>(null);
+  const [showProtection, setShowProtection] = useState(false);
   const loc = useLocation();
 
   const loadSession = useCallback(async () => {
@@ -48,12 +49,13 @@ export function App() {
     });
   }, [loadSession]);
 
+  const breakSeconds = (session?.exposure.protection?.breakMinutes ?? BREAK_EVERY_SECONDS / 60) * 60;
   useEffect(() => {
     if (!session) return;
-    const r = startBreakReminder(session.user.id, (active) => setBreakDue(active));
+    const r = startBreakReminder(session.user.id, (active) => setBreakDue(active), breakSeconds);
     setReminder(r);
     return () => r.stop();
-  }, [session?.user.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [session?.user.id, breakSeconds]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const setExposure = useCallback((exposure: ExposureMeter) => setSession((s) => (s ? { ...s, exposure } : s)), []);
 
@@ -79,6 +81,9 @@ export function App() {
       />
     );
   }
+
+  // Set before the children render, so every tile reads the current colour-on-reveal choice.
+  setProtection(session.exposure.protection ?? null);
 
   // Hotline roles (analyst, police) work only on the desk: '/' is the desk for them. Admins see review and desk.
   const deskOnly = session.user.role === 'analyst' || session.user.role === 'police';
@@ -110,6 +115,7 @@ export function App() {
           </nav>
         )}
         {!deskOnly && <ExposureMeterBar meter={session.exposure} />}
+        {!deskOnly && <button type="button" className="secondary" onClick={() => setShowProtection(true)} title="Your re-blur time, colour, break reminders and daily caps, within the administrator’s bounds">Protection</button>}
         <span className="who" data-testid="who">{session.user.name} · {session.user.role}</span>
         <button type="button" onClick={() => void logout()}>Log out</button>
       </header>
@@ -122,7 +128,14 @@ export function App() {
               <button type="button" onClick={() => { reminder?.reset(); setBreakDue(null); }}>I took a break</button>
               <button type="button" className="secondary" onClick={() => setBreakDue(null)}>Remind me again later</button>
             </div>
-            <p className="hint">Reminders come every {BREAK_EVERY_SECONDS / 60} minutes of active use.</p>
+            <p className="hint">Reminders come every {breakSeconds / 60} minutes of active use (see Protection).</p>
+          </div>
+        </div>
+      )}
+      {showProtection && (
+        <div className="modal-backdrop" role="dialog" aria-modal="true" aria-labelledby="protection-title">
+          <div className="modal modal-wide">
+            <ProtectionPanel isAdmin={session.user.role === 'admin'} onChanged={setExposure} onClose={() => setShowProtection(false)} />
           </div>
         </div>
       )}

@@ -6,9 +6,12 @@
  *
  * Reveal is press-and-hold on the eye button (HOLD_MS), so a stray click or a key held down on the page never
  * reveals anything; releasing early cancels.
+ *
+ * A revealed picture is shown greyscale unless the user's effective protection has colourOnReveal (which an admin
+ * must allow); the re-blur time is the seconds the server granted, i.e. the user's revealSeconds.
  */
 import { useRef, useState } from 'react';
-import { thumbnailUrl, type GridItem } from '../lib/api.js';
+import { getProtection, thumbnailUrl, type GridItem } from '../lib/api.js';
 
 export const HOLD_MS = 600;
 
@@ -34,8 +37,9 @@ export function Thumb({ caseId, item, canView, revealedUrl, onReveal }: {
   const isVideo = item.thumbnail === 'contact-sheet' || (item.mimeType ?? '').startsWith('video/');
   if (!item.thumbnail) return <div className="thumb thumb-none">{item.errorCode ? 'unreadable' : (item.mimeType ?? 'no preview')}</div>;
   if (!canView) return <div className="thumb thumb-none">no images for this role</div>;
+  const colour = getProtection()?.colourOnReveal === true;
   return (
-    <div className={`thumb ${revealedUrl ? 'revealed' : ''}`}>
+    <div className={`thumb ${revealedUrl ? `revealed ${colour ? 'colour' : 'grey'}` : ''}`}>
       <img src={revealedUrl ?? thumbnailUrl(caseId, item.id)} alt={revealedUrl ? `revealed: ${item.name}` : `blurred preview of ${item.name}`} draggable={false} data-testid={revealedUrl ? 'revealed-img' : 'safe-img'} />
       {isVideo && <span className="badge video">video · contact sheet</span>}
       {!revealedUrl && (
@@ -56,7 +60,7 @@ export function Thumb({ caseId, item, canView, revealedUrl, onReveal }: {
           Hold to reveal
         </button>
       )}
-      {revealedUrl && <span className="badge clear" role="status">clear · re-blurs soon</span>}
+      {revealedUrl && <span className="badge clear" role="status">clear{colour ? '' : ' · greyscale'} · re-blurs soon</span>}
     </div>
   );
 }

@@ -8,8 +8,24 @@
  */
 export interface SessionUser { id: string; name: string; role: 'admin' | 'investigator' | 'reviewer' | 'no-view' | 'analyst' | 'police' }
 
-export interface ExposurePolicy { softSeconds: number; hardSeconds: number; softReveals: number | null; hardReveals: number | null; maxRevealSeconds: number }
-export interface ExposureMeter { day: string; reveals: number; revealedSeconds: number; policy: ExposurePolicy; softExceeded: boolean; hardReached: boolean }
+export interface ExposurePolicy {
+  softSeconds: number; hardSeconds: number; softReveals: number | null; hardReveals: number | null; maxRevealSeconds: number;
+  revealSeconds: number; revealSecondsMin: number; revealSecondsMax: number; allowColour: boolean; breakMinutes: number; breakMinutesMin: number; breakMinutesMax: number;
+}
+/** The protection that applies to the logged-in user: the admin's policy intersected with their own preference. */
+export interface EffectiveProtection {
+  revealSeconds: number; colourOnReveal: boolean; breakMinutes: number; softSeconds: number; hardSeconds: number; softReveals: number | null; hardReveals: number | null;
+}
+export interface ExposureMeter { day: string; reveals: number; revealedSeconds: number; policy: ExposurePolicy; protection: EffectiveProtection; softExceeded: boolean; hardReached: boolean }
+export interface ExposurePreference { revealSeconds?: number; colourOnReveal?: boolean; breakMinutes?: number; softSeconds?: number; hardSeconds?: number }
+/** GET /api/me/preferences: effective values, what the user saved, saved values clamped by narrower bounds, the bounds. */
+export interface ProtectionPreferences {
+  effective: EffectiveProtection; saved: ExposurePreference; clamped: (keyof ExposurePreference)[];
+  bounds: {
+    revealSeconds: { min: number; max: number; default: number }; colourOnReveal: { allowed: boolean; default: false };
+    breakMinutes: { min: number; max: number; default: number }; softSeconds: { max: number }; hardSeconds: { max: number };
+  };
+}
 
 export interface CaseCounts { files: number; errors: number; byStatus: Record<string, number>; byCategory: Record<string, number> }
 export interface CaseSummary { id: string; name: string; description: string | null; createdAt: string; createdBy: string; counts: CaseCounts }
@@ -164,3 +180,10 @@ export function setCurrentUser(u: SessionUser | null): void {
   currentUser = u;
 }
 export const getCurrentUser = (): SessionUser | null => currentUser;
+
+let protection: EffectiveProtection | null = null;
+/** The user's effective protection, set by the shell from the session's meter, read by the tiles (colour on reveal). */
+export function setProtection(p: EffectiveProtection | null): void {
+  protection = p;
+}
+export const getProtection = (): EffectiveProtection | null => protection;
