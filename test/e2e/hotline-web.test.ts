@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
 import { startFakeDns, type FakeDns } from '../helpers/hotline/fake-dns.js';
@@ -10,6 +9,7 @@ import { startFakeHost, type FakeHost } from '../helpers/hotline/fake-host.js';
 import { startFakeRdap, type FakeRdap } from '../helpers/hotline/fake-rdap.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/hotline/smtp-sink.js';
 import { cli, CLI, tempDir } from '../helpers/env.js';
+import { startServer } from '../helpers/serve.js';
 
 // The hotline desk in Debian's Chromium (playwright-core) against a real `winnow serve` on a free port, whose
 // network side (DNS, RDAP, the "hosting site", SMTP) is loopback servers this test starts: the public report form
@@ -24,22 +24,6 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', 
 const PASSWORD = 'correct horse battery staple';
 const vcard = (...props: [string, object, string, string][]) => ['vcard', [['version', {}, 'text', '4.0'], ...props]];
 
-/** `winnow serve` on a free port with the scheduler off (the test runs checks and notices itself); its base URL. */
-async function startServer(dir: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, [CLI, '-w', dir, 'serve', '--port', '0', '--hotline-every', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`winnow serve exited ${code}: ${stderr}`))));
-  const listening = (async () => {
-    for await (const line of createInterface({ input: child.stdout! })) {
-      const m = /on (http:\/\/\S+)/.exec(line);
-      if (m) return m[1]!.replace(/\/$/, '');
-    }
-    throw new Error(`winnow serve closed its output: ${stderr}`);
-  })();
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`winnow serve did not start in 20 s: ${stderr}`)), 20_000).unref());
-  return { child, base: await Promise.race([listening, exited, timeout]) };
-}
 
 describe('hotline desk web UI in Chromium', () => {
   const ws = tempDir('winnow-hl-e2e-');
@@ -91,7 +75,7 @@ describe('hotline desk web UI in Chromium', () => {
     for (const [name, role] of [['ana', 'analyst'], ['pol', 'police'], ['adm', 'admin']] as const) {
       execFileSync(process.execPath, [CLI, '-w', dir, 'user', 'add', name, '--role', role, '--password-stdin'], { input: PASSWORD + '\n', encoding: 'utf8' });
     }
-    ({ child: server, base } = await startServer(dir, {
+    ({ child: server, base } = await startServer(dir, ['--hotline-every', '0'], {
       WINNOW_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, WINNOW_SMTP_FROM: 'Test Hotline <desk@hotline.test>',
       WINNOW_DNS_SERVERS: dns.address, WINNOW_FETCH_ALLOW: '127.0.0.1', WINNOW_RDAP_ALLOW_HTTP: '1', WINNOW_HOTLINE_NAME: 'Test Hotline',
     }));

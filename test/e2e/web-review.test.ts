@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { cli, CLI, REPO, tempDir } from '../helpers/env.js';
+import { startServer } from '../helpers/serve.js';
 
 // The review web UI end to end, in Debian's Chromium driven by playwright-core, against a real `winnow serve` on a
 // free port over a `winnow demo` workspace: log in, open the demo case, filter, reveal one item (the audit log gains
@@ -29,24 +30,6 @@ function requireChromium(): void {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is required for the web UI end-to-end test: apt-get install -y chromium (expected ${CHROMIUM})`);
 }
 
-function startServer(dir: string): Promise<{ child: ChildProcess; base: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, '-w', dir, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`winnow serve did not start: ${out}${err}`)), 20_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /on (http:\/\/[^\s]+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, base: m[1]! });
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => reject(new Error(`winnow serve exited ${code}: ${err}`)));
-  });
-}
 
 describe('review web UI in Chromium', () => {
   const ws = tempDir('winnow-e2e-');
