@@ -158,3 +158,15 @@ test('statistics as CSV and the RPZ zone are written; the zone lists only dedica
   assert.match(readFileSync(zone, 'utf8'), /^p1\.test\.rpz\.winnow\.invalid\.\s+CNAME\s+\.$/m);
   assert.match(await failure('assess', id, '--classification', 'baseline', '--viewed-content'), /no-view mode/);
 });
+
+test('"not illegal" closes a URL; a later assessment finding it illegal reopens it', async () => {
+  const r = await json<{ urls: { urlId: string }[] }>('report', 'http://second-look.test/page');
+  const id = r.urls[0]!.urlId;
+  const closed = await json<{ status: string; closure_reason: string | null }>('assess', id, '--classification', 'not-illegal');
+  assert.deepEqual([closed.status, closed.closure_reason], ['closed', 'not-illegal']);
+  const reopened = await json<{ status: string; closure_reason: string | null; classification: string }>('assess', id, '--classification', 'baseline', '--decided-by', 'police');
+  assert.deepEqual([reopened.status, reopened.closure_reason, reopened.classification], ['assessed', null, 'baseline']);
+  const d = await json<{ events: { kind: string }[]; assessments: { classification: string; decided_by_kind: string }[] }>('show', id);
+  assert.deepEqual(d.events.map((e) => e.kind), ['received', 'assessed', 'closed', 'assessed', 'reopened']);
+  assert.deepEqual(d.assessments.map((a) => [a.classification, a.decided_by_kind]), [['not-illegal', 'analyst'], ['baseline', 'police']]);
+});

@@ -6,7 +6,7 @@ import type { AuditService } from '../audit.service.js';
 import { ConflictError, ForbiddenError } from '../auth.errors.js';
 import { NotFoundError, UserError } from '../errors.js';
 import type { HotlineSettingsService } from './hotline-settings.js';
-import { AGE_GROUPS, CLASSIFICATIONS, CLOSURE_REASONS, DECIDED_BY, isIllegal, type Classification, type ClosureReason, type DecidedBy, type DeskActor } from './hotline-types.js';
+import { AGE_GROUPS, CLASSIFICATIONS, CLOSURE_REASONS, DECIDED_BY, type Classification, type ClosureReason, type DecidedBy, type DeskActor } from './hotline-types.js';
 import { IntakeService } from './intake.service.js';
 import type { Mailer } from './mailer.js';
 import { canonicaliseUrl } from './url-canonical.js';
@@ -82,11 +82,16 @@ export class AssessmentService {
       await this.urls.addHashes(hashes.map((h) => ({ url_id: urlId, algorithm: h.algorithm, hash: h.hash, source: 'assessment', recorded_at: at })), tx);
       const patch: Partial<HlUrlRow> = { classification, assessed_at: u.assessed_at ?? at };
       if (input.dedicatedDomain !== undefined) patch.dedicated_domain = input.dedicatedDomain ? 1 : 0;
-      // "Not illegal" closes the work; the assessment stays for statistics (share illegal).
-      if (!isIllegal(classification) && classification === 'not-illegal' && !u.closed_at) Object.assign(patch, { closed_at: at, closure_reason: 'not-illegal' });
+      // "Not illegal" closes the work; the assessment stays for statistics (share illegal). A later assessment that
+      // finds it illegal after all (police, a partner, a hash match) reopens it.
+      const closes = classification === 'not-illegal' && !u.closed_at;
+      const reopens = u.closure_reason === 'not-illegal' && classification !== 'not-illegal';
+      if (closes) Object.assign(patch, { closed_at: at, closure_reason: 'not-illegal' });
+      if (reopens) Object.assign(patch, { closed_at: null, closure_reason: null });
       patch.status = statusWith(u, patch);
       await this.urls.transition(urlId, { kind: 'assessed', at, actor: by.name, detail: { classification, decidedBy, viewedContent: !!input.viewedContent, hashes: hashes.length } }, patch, tx);
-      if (patch.closed_at) await this.urls.transition(urlId, { kind: 'closed', at, actor: by.name, detail: { reason: 'not-illegal' } }, {}, tx);
+      if (closes) await this.urls.transition(urlId, { kind: 'closed', at, actor: by.name, detail: { reason: 'not-illegal' } }, {}, tx);
+      if (reopens) await this.urls.transition(urlId, { kind: 'reopened', at, actor: by.name, detail: { classification } }, {}, tx);
     });
     return this.get(urlId);
   }
