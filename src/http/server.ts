@@ -38,13 +38,17 @@ export interface ReviewServer {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export async function buildServer(deps: ServerDeps, opts: { logger?: boolean } = {}): Promise<ReviewServer> {
+/**
+ * `trustProxy`: addresses (or CIDRs) of reverse proxies whose X-Forwarded-For is believed, so that login and public
+ * report rate limits count the real client and not the proxy; none by default.
+ */
+export async function buildServer(deps: ServerDeps, opts: { logger?: boolean; trustProxy?: string[] } = {}): Promise<ReviewServer> {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 1 << 20,
     // Unknown query or body fields are errors, not silently dropped; query strings are coerced to their types.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
-    trustProxy: false,
+    trustProxy: opts.trustProxy?.length ? opts.trustProxy : false,
   });
   const routes: RegisteredRoute[] = [];
   app.addHook('onRoute', (r) => {

@@ -11,8 +11,9 @@ export function registerServeCommand(program: Command): void {
     .option('--host <addr>', 'address to listen on (127.0.0.1: this machine only)', '127.0.0.1')
     .option('--secure-cookies', 'mark cookies Secure (when served behind HTTPS)')
     .option('--log', 'log every request')
+    .option('--trust-proxy <addresses>', 'comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed (rate limits then count the real client)')
     .option('--hotline-every <s>', 'seconds between rounds of the hotline desk\'s online checks and notices (0: off)', '60')
-    .action(async (opts: { port: string; host: string; secureCookies?: boolean; log?: boolean; hotlineEvery: string }, cmd: Command) => {
+    .action(async (opts: { port: string; host: string; secureCookies?: boolean; log?: boolean; hotlineEvery: string; trustProxy?: string }, cmd: Command) => {
       const port = Number(opts.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`invalid --port "${opts.port}"`);
       // Loaded here, not at start-up: Fastify costs every other command ~0.3 s.
@@ -37,7 +38,7 @@ export function registerServeCommand(program: Command): void {
         workspaceDir: ws.dir, throttle: new LoginThrottle(), secureCookies: !!opts.secureCookies,
         series: ws.series, hotline, courtReports: { service: ws.courtReports, exporter: ws.exporter, pdf: { fonts: loadReportFonts() } },
         labStatus: new LabStatusService(new LabStore(ws.handle), labQueue),
-      }, { logger: !!opts.log });
+      }, { logger: !!opts.log, trustProxy: (opts.trustProxy ?? '').split(',').map((x) => x.trim()).filter(Boolean) });
       const address = await app.listen({ port, host: opts.host });
       const every = Number(opts.hotlineEvery);
       const stopScheduler = every > 0 ? startHotlineScheduler(hotline, every * 1000, (l) => process.stderr.write(`winnow: ${l}\n`)) : () => undefined;
