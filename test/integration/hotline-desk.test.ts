@@ -255,6 +255,10 @@ for (const engine of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(again.sent.map((x) => x.renotices), [1]);
       const d = await ok<{ url: { notice_count: number; notice_first_sent_at: string; notice_last_sent_at: string } }>('GET', `/api/hotline/urls/${urlId}`, s.ana!);
       assert.deepEqual([d.url.notice_count, d.url.notice_first_sent_at, d.url.notice_last_sent_at], [2, at(5), at(29)]);
+      const all = await ok<{ notices: { to_address: string; status: string; urls: number; renotices: number; sent_at: string }[] }>('GET', '/api/hotline/notices', s.pol!);
+      assert.deepEqual(all.notices.map((n) => [n.to_address, n.status, n.urls, n.renotices, n.sent_at]), [
+        ['abuse@example-host.test', 'sent', 1, 1, at(29)], ['abuse@example-host.test', 'sent', 1, 0, at(5)],
+      ]);
     });
 
     test('blocking exports: RPZ zone of the dedicated domain, URL list and its SHA-256 form, hash list — each audited', async () => {

@@ -24,6 +24,11 @@ export class DeskViewService {
     return this.urls.list({ ...opts, limit: Math.min(opts.limit ?? 100, 1000) });
   }
 
+  /** The latest notices sent (or failed) by the desk, newest first. */
+  notices(limit = 200) {
+    return this.delivery.notices(Math.min(limit, 1000));
+  }
+
   async detail(urlId: string) {
     const url = await this.urls.get(urlId);
     if (!url) throw new NotFoundError('no such URL');

@@ -63,17 +63,6 @@ export class ForwardService {
     private readonly hotlineName = 'Winnow hotline',
   ) {}
 
-  /** Preview where each URL would go. */
-  async routes(urlIds: string[]): Promise<{ urlId: string; route: Route | null; problem: string | null }[]> {
-    const s = await this.settings.get();
-    const out = [];
-    for (const id of urlIds) {
-      const u = await this.urls.get(id);
-      out.push({ urlId: id, route: u && u.traced_at ? routeFor(u.hosting_country, s) : null, problem: u ? this.problem(u) : 'no such URL' });
-    }
-    return out;
-  }
-
   private problem(u: HlUrlRow): string | null {
     if (u.closed_at) return `closed (${u.closure_reason})`;
     if (!u.assessed_at) return 'not assessed yet';

@@ -1,6 +1,6 @@
 import type { Insertable, Transaction, Updateable } from 'kysely';
 import type { DatabaseHandle } from '../../connection.js';
-import type { Database, HlForwardTable, HlNoticeRow, HlNoticeTable } from '../../schema.js';
+import type { Database, HlForwardTable, HlNoticeTable } from '../../schema.js';
 
 /** Forwardings to police and partner hotlines, and notices to hosts (with the URLs each notice carried). */
 export class HotlineDeliveryRepository {
@@ -46,16 +46,14 @@ export class HotlineDeliveryRepository {
       .where('nu.url_id', '=', urlId).orderBy('n.created_at').execute();
   }
 
-  notices(limit: number): Promise<HlNoticeRow[]> {
-    return this.h.db.selectFrom('hl_notice').selectAll().orderBy('created_at', 'desc').limit(limit).execute();
+  /** The latest notices, newest first, with how many URLs each carried and how many of those were re-notices. */
+  notices(limit: number) {
+    return this.h.db.selectFrom('hl_notice as n').innerJoin('hl_contact as c', 'c.id', 'n.contact_id').leftJoin('hl_notice_url as nu', 'nu.notice_id', 'n.id')
+      .select(['n.id', 'n.to_address', 'n.status', 'n.created_at', 'n.sent_at', 'n.error', 'c.org'])
+      .select((eb) => [eb.fn.count<number>('nu.url_id').as('urls'), eb.fn.sum<number>(eb.case().when('nu.sequence', '>', 1).then(1).else(0).end()).as('renotices')])
+      .groupBy(['n.id', 'n.to_address', 'n.status', 'n.created_at', 'n.sent_at', 'n.error', 'c.org'])
+      .orderBy('n.created_at', 'desc').limit(limit).execute()
+      .then((rows) => rows.map((r) => ({ ...r, urls: Number(r.urls), renotices: Number(r.renotices ?? 0) })));
   }
 
-  /** Notices that were stored but not accepted by the mail server (retried by the next run). */
-  unsent(): Promise<HlNoticeRow[]> {
-    return this.h.db.selectFrom('hl_notice').selectAll().where('status', 'in', ['queued', 'failed']).orderBy('created_at').execute();
-  }
-
-  noticeUrls(noticeId: string) {
-    return this.h.db.selectFrom('hl_notice_url').selectAll().where('notice_id', '=', noticeId).execute();
-  }
 }

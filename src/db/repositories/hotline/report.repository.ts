@@ -93,13 +93,6 @@ export class HotlineReportRepository {
     return rows.filter((r) => !seen.has(r.id) && seen.add(r.id));
   }
 
-  /** Reporters who left an address and whose report has a URL that changed since `since` (for updates). */
-  list(opts: { limit: number; before?: string }) {
-    let q = this.h.db.selectFrom('hl_report').selectAll().orderBy('received_at', 'desc').limit(opts.limit);
-    if (opts.before) q = q.where('received_at', '<', opts.before);
-    return q.execute();
-  }
-
   /** Receipt times of reports in [from, to), with how many URLs each named (statistics). */
   receivedIn(range: { from?: string | null; to?: string | null }) {
     let q = this.h.db.selectFrom('hl_report as r').leftJoin('hl_report_url as ru', 'ru.report_id', 'r.id')

@@ -134,6 +134,13 @@ export function registerDeskRoutes(app: FastifyInstance, h: HotlineDeps, audit: 
     return h.notices.run({ force: req.body?.force === true });
   });
 
+  app.get<{ Querystring: { limit?: number } }>('/api/hotline/notices', {
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 1000 } } } },
+  }, async (req) => {
+    requireAny(req, 'hotline-read');
+    return { notices: await h.view.notices(req.query.limit) };
+  });
+
   app.post<{ Body: { all?: boolean } }>('/api/hotline/checks/run', {
     schema: { body: { type: 'object', additionalProperties: false, properties: { all: { type: 'boolean' } } } },
   }, async (req) => {
