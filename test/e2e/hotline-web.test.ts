@@ -295,6 +295,10 @@ describe('hotline desk web UI in Chromium', () => {
     await pkg.first().waitFor(); // count() does not wait for the list to load
     assert.equal(await pkg.count(), 1);
     assert.match(await pkg.innerText(), /national-police/);
+    const sent = ana.getByTestId('notice-list').locator('tbody tr');
+    await sent.first().waitFor();
+    assert.equal(await sent.count(), 1);
+    assert.match(await sent.innerText(), /abuse@example-host\.test[\s\S]*sent[\s\S]*\b1\b/);
     const json = await ana.request.get(`${base}${(await pkg.getByRole('link', { name: 'JSON' }).getAttribute('href'))!}`);
     assert.equal(json.status(), 200);
     assert.equal(((await json.json()) as { urls: { canonicalUrl: string }[] }).urls[0]!.canonicalUrl, siteUrl);

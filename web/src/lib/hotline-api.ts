@@ -128,6 +128,7 @@ export const hotline = {
   settings: () => api<HotlineSettings>('GET', '/api/hotline/settings'),
   updateSettings: (patch: Partial<HotlineSettings>) => api<HotlineSettings>('PATCH', '/api/hotline/settings', patch),
   packages: () => api<{ packages: PackageSummary[] }>('GET', '/api/hotline/packages').then((r) => r.packages),
+  notices: () => api<{ notices: NoticeSummary[] }>('GET', '/api/hotline/notices').then((r) => r.notices),
   stats: (q: StatsQuery) => api<DeskStatistics>('GET', `/api/hotline/stats${qs({ ...q })}`),
   partnerImport: (body: { format: 'iccam-json' | 'csv'; partner: string; content: string }) => api<PartnerImportResult>('POST', '/api/hotline/partner-imports', body),
   applyRetention: () => api<{ cutoff: string; urls: number; reports: number }>('POST', '/api/hotline/retention/run', {}),
@@ -149,4 +150,9 @@ export function deskPermissions(role: string): DeskPermissions {
     export: admin || role === 'analyst',
     admin,
   };
+}
+
+/** GET /api/hotline/notices (desk-view.service.ts notices()). */
+export interface NoticeSummary {
+  id: string; to_address: string; org: string; status: string; created_at: string; sent_at: string | null; error: string | null; urls: number; renotices: number;
 }
