@@ -170,3 +170,15 @@ test('"not illegal" closes a URL; a later assessment finding it illegal reopens 
   assert.deepEqual(d.events.map((e) => e.kind), ['received', 'assessed', 'closed', 'assessed', 'reopened']);
   assert.deepEqual(d.assessments.map((a) => [a.classification, a.decided_by_kind]), [['not-illegal', 'analyst'], ['baseline', 'police']]);
 });
+
+test('the scheduler traces new URLs by itself (DNS and datasets only), then checks and notifies', async () => {
+  dns.set('auto.site.test', { A: ['127.0.0.70'] });
+  const r = await json<{ urls: { urlId: string }[] }>('report', 'http://auto.site.test/new.jpg');
+  const id = r.urls[0]!.urlId;
+  const line = await hl('run', '--once');
+  const traced = Number(/\ttraced (\d+)\t/.exec(line)?.[1]);
+  assert.ok(traced >= 1, line);
+  const d = await json<Detail>('show', id);
+  assert.deepEqual(d.traces.map((t) => [t.version, t.cdn_name]), [[1, 'Cloudflare']]);
+  assert.match(await hl('run', '--once'), /\ttraced 0\t/, 'a URL is traced once, not every round');
+});

@@ -182,14 +182,14 @@ export function registerHotlineCommands(program: Command): void {
       for (const c of await h.checks.runDue({ all: !!o.all })) process.stdout.write(`${c.urlId}\t${c.result}\t${c.httpStatus ?? '-'}\t${c.hashMatch ?? '-'}\t${c.transition ?? ''}\n`);
     }));
 
-  hl.command('run').description('the scheduler: online checks and notices, every --every seconds, until stopped')
+  hl.command('run').description('the scheduler: traces of new URLs, online checks and notices, every --every seconds, until stopped')
     .option('--every <s>', 'seconds between rounds', '60')
     .option('--once', 'one round, then exit')
     .action(async (o: { every: string; once?: boolean }, cmd: Command) => withDesk(cmd, async (h) => {
       const { runHotlineRound } = await import('../hotline-scheduler.js');
       for (;;) {
         const r = await runHotlineRound(h);
-        process.stdout.write(`${new Date().toISOString()}\tchecks ${r.checks}\toffline ${r.offline}\tremoved ${r.removed}\tnotices ${r.notices}\tfailed ${r.failed}\n`);
+        process.stdout.write(`${new Date().toISOString()}\ttraced ${r.traced}\tchecks ${r.checks}\toffline ${r.offline}\tremoved ${r.removed}\tnotices ${r.notices}\tfailed ${r.failed}\n`);
         if (o.once) return;
         await new Promise((res) => setTimeout(res, Number(o.every) * 1000));
       }
