@@ -290,6 +290,9 @@ for (const engine of ['sqlite', 'postgres'] as const) describe(`court report and
     const other = await req('GET', `/api/cases/${caseId}/report.html?include=${pictures[0]!.id},${otherCaseFile}`, sessions.inv1);
     assert.equal(other.statusCode, 400, other.body);
     assert.match(json<{ error: string }>(other).error, new RegExp(`item ${otherCaseFile} is not a file of this case`));
+    const scoped = await req('GET', `/api/cases/${caseId}/report.pdf?evidence=${evidenceId}&include=${otherCaseFile}`, sessions.inv1);
+    assert.equal(scoped.statusCode, 400);
+    assert.match(json<{ error: string }>(scoped).error, new RegExp(`item ${otherCaseFile} is not a file of this evidence item`));
     const many = Array.from({ length: 201 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`).join(',');
     const over = await req('GET', `/api/cases/${caseId}/report.html?include=${many}`, sessions.inv1);
     assert.equal(over.statusCode, 400);

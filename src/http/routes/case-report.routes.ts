@@ -24,9 +24,10 @@ const attachment = (reply: FastifyReply, contentType: string, filename: string) 
  * Downloads of a case: the court report (HTML, PDF; optionally one evidence item) and the VICS 2.0 export. For case
  * members whose role has the `export` permission (an outsider gets 404, a member without it 403); every download is
  * an audit entry (no HEAD routes: a HEAD would be audited as a download). Content types are never octet-stream:
- * nothing here is image bytes. `?include=ID,ID` on report.html/pdf adds the clear thumbnails of those items (files of
- * the case; at most 200) for a user who may also see media (view-media), each audited before rendering (see
- * court-report.service.ts); without it the report has no images.
+ * nothing here is image bytes by default. `?include=ID,ID` on report.html/pdf adds the clear thumbnails of those items
+ * (files of the case; at most 200) inside the document, for a user who may also see media (view-media), each audited
+ * before rendering (see court-report.service.ts). Because the server's media guard only sees the HTML/PDF content
+ * type, the view-media check for `include` is made here, explicitly; without `include` the report has no images.
  */
 export function registerCaseReportRoutes(app: FastifyInstance, deps: ServerDeps, reports: NonNullable<ServerDeps['courtReports']>): void {
   const exportable = async (req: CaseReq): Promise<CaseRow> => {
