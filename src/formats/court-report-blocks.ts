@@ -4,14 +4,16 @@
  * lists are placeholders that the renderers fill from a HashListSource page by page.
  */
 import { formatBytes } from '../util/format-bytes.js';
-import { orderedCategories, TRIAGE_STATUSES, type CourtReport, type ReportCategory, type ReportEvidence } from '../services/court-report.service.js';
+import { orderedCategories, TRIAGE_STATUSES, type CourtReport, type IncludedImage, type ReportCategory, type ReportEvidence } from '../services/court-report.service.js';
 
 export type ReportBlock =
   | { kind: 'heading'; level: 1 | 2 | 3; text: string }
   | { kind: 'paragraph'; text: string; note?: boolean }
   | { kind: 'facts'; rows: [string, string][] }
   | { kind: 'table'; columns: string[]; rows: string[][] }
-  | { kind: 'hash-list'; category: ReportCategory };
+  | { kind: 'hash-list'; category: ReportCategory }
+  /** One image included on request (its clear stored thumbnail), numbered from 1. */
+  | { kind: 'image'; n: number; image: IncludedImage };
 
 export const HASH_LIST_COLUMNS = ['#', 'Evidence', 'Path', 'Size (bytes)', 'MD5', 'SHA-1', 'SHA-256'];
 
@@ -20,12 +22,22 @@ const size = (n: number | null): string => (n === null ? '—' : `${n.toLocaleSt
 
 export const NO_IMAGES_NOTE =
   'This report contains no images, thumbnails or other depictions: only metadata, counts and hashes. ' +
-  '(Winnow does not implement a variant with images.)';
+  '(Images of chosen items are included only on explicit, audited request.)';
+
+export const IMAGES_SECTION = 'Images included on request';
+
+/** The first-page statement of a report with images: how many, on whose request, how audited. */
+export function imagesNote(r: CourtReport): string | null {
+  if (r.images === 'none') return null;
+  const n = r.images.items.length;
+  return `This report includes ${n} image${n === 1 ? '' : 's'}, included on request by ${r.images.requestedBy} (section "${IMAGES_SECTION}"). ` +
+    'Each image is the stored 256-pixel review thumbnail of the item, never the original file; otherwise the report contains only metadata, counts and hashes.';
+}
 
 export function courtReportBlocks(r: CourtReport): ReportBlock[] {
   const b: ReportBlock[] = [];
   b.push({ kind: 'heading', level: 1, text: r.title });
-  b.push({ kind: 'paragraph', text: NO_IMAGES_NOTE, note: true });
+  b.push({ kind: 'paragraph', text: imagesNote(r) ?? NO_IMAGES_NOTE, note: true });
   b.push({
     kind: 'facts',
     rows: [
@@ -82,7 +94,27 @@ export function courtReportBlocks(r: CourtReport): ReportBlock[] {
     b.push({ kind: 'heading', level: 3, text: `${c.label} (${c.files} file${c.files === 1 ? '' : 's'})` });
     b.push({ kind: 'hash-list', category: c });
   }
+  if (r.images !== 'none') b.push(...imageBlocks(r, r.images.items));
   return b;
+}
+
+function imageBlocks(r: CourtReport, items: readonly IncludedImage[]): ReportBlock[] {
+  const seqs = items.map((i) => i.auditSeq);
+  return [
+    { kind: 'heading', level: 2, text: IMAGES_SECTION },
+    {
+      kind: 'paragraph', note: true,
+      text: `${items.length} image${items.length === 1 ? '' : 's'} included on request by ${r.images === 'none' ? '—' : r.images.requestedBy}. ` +
+        `Each inclusion was recorded in the audit log before this report was rendered (action "reveal", purpose court-report, entries ${Math.min(...seqs)}–${Math.max(...seqs)}, referring to entry ${r.audit.seq}). ` +
+        'Inclusions in a report are not counted against the daily exposure meter of the person who asked: a document is not a viewing.',
+    },
+    ...items.map((image, i): ReportBlock => ({ kind: 'image', n: i + 1, image })),
+  ];
+}
+
+/** The facts printed beside an included image. */
+export function imageFacts(i: IncludedImage): [string, string][] {
+  return [['Evidence', i.evidence], ['Path', i.path], ['MD5', dash(i.md5)], ['Category', i.category], ['File id', i.fileId], ['Audit entry', String(i.auditSeq)]];
 }
 
 function categoryTable(categories: readonly ReportCategory[]): ReportBlock {

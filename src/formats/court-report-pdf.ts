@@ -1,12 +1,15 @@
 /**
  * The court report as a PDF (A4, Helvetica and Courier, pdfkit): the same blocks as the HTML report, with page
- * numbers and the audit anchor in every footer. No images. Hash lists are capped per category (default 10,000
+ * numbers and the audit anchor in every footer. No images, unless images of chosen items were included on request:
+ * pdfkit embeds only JPEG and PNG, so each stored WebP thumbnail is converted to PNG in memory (sharp, alpha
+ * flattened so that each picture is exactly one image XObject). Hash lists are capped per category (default 10,000
  * files) with a clear truncation note pointing to the CSV/VICS export, which has no cap; the pages of the lists
  * are still read one at a time.
  */
 import PDFDocument from 'pdfkit';
+import sharp from 'sharp';
 import type { CourtReport, HashListEntry, HashListSource, ReportCategory } from '../services/court-report.service.js';
-import { courtReportBlocks, type ReportBlock } from './court-report-blocks.js';
+import { courtReportBlocks, imageFacts, type ReportBlock } from './court-report-blocks.js';
 
 /** TrueType fonts with Unicode coverage (see adapters/report-fonts.ts). */
 export interface PdfFonts {
@@ -28,7 +31,7 @@ export interface CourtReportPdfOptions {
 export const PDF_MAX_ROWS_PER_CATEGORY = 10_000;
 
 /** The pdfkit document, carrying the fonts chosen for it (set once, right after creation). */
-type Doc = InstanceType<typeof PDFDocument> & { winnow: Face };
+type Doc = InstanceType<typeof PDFDocument> & { winnow: Face; winnowPng: Map<string, Buffer> };
 type FontRole = 'regular' | 'bold' | 'italic' | 'mono';
 /** The fonts of one document and how text must be prepared for them. */
 interface Face {
@@ -68,6 +71,7 @@ export async function buildCourtReportPdf(report: CourtReport, lists: HashListSo
   } else {
     d.winnow = { name: STANDARD, text: winAnsiText };
   }
+  d.winnowPng = await includedPngs(report);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (c: Buffer) => chunks.push(c));
@@ -85,6 +89,17 @@ export async function buildCourtReportPdf(report: CourtReport, lists: HashListSo
   return done;
 }
 
+/** The included thumbnails as PNG (file id → bytes), converted in memory; nothing is written to disk. */
+async function includedPngs(report: CourtReport): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  if (report.images === 'none') return out;
+  for (const i of report.images.items) out.set(i.fileId, await sharp(i.bytes).flatten({ background: '#ffffff' }).png().toBuffer());
+  return out;
+}
+
+/** Largest side of an included image on the page, in points (the thumbnails are 256 px). */
+const IMAGE_BOX = 180;
+
 const font = (doc: Doc, role: FontRole) => doc.font(doc.winnow.name[role]);
 const left = (doc: Doc) => doc.page.margins.left;
 const width = (doc: Doc) => doc.page.width - doc.page.margins.left - doc.page.margins.right;
@@ -96,6 +111,24 @@ function ensure(doc: Doc, height: number): void {
 function drawBlock(doc: Doc, b: Exclude<ReportBlock, { kind: 'hash-list' }>): void {
   doc.x = left(doc);
   switch (b.kind) {
+    case 'image': {
+      const png = doc.winnowPng.get(b.image.fileId);
+      if (!png) throw new Error(`included image ${b.image.fileId} was not converted`);
+      ensure(doc, IMAGE_BOX + 20);
+      const y = doc.y;
+      font(doc, 'bold').fontSize(9).text(`Image ${b.n}`, left(doc), y, { width: width(doc) });
+      const top = doc.y + 2;
+      doc.image(png, left(doc), top, { fit: [IMAGE_BOX, IMAGE_BOX] });
+      const x = left(doc) + IMAGE_BOX + 10;
+      doc.y = top;
+      for (const [k, v] of imageFacts(b.image)) {
+        font(doc, 'bold').fontSize(8).text(doc.winnow.text(k), x, doc.y, { width: width(doc) - IMAGE_BOX - 10 });
+        font(doc, 'regular').fontSize(8).text(doc.winnow.text(v), x, doc.y, { width: width(doc) - IMAGE_BOX - 10 });
+      }
+      doc.x = left(doc);
+      doc.y = Math.max(doc.y, top + IMAGE_BOX) + 10;
+      return;
+    }
     case 'heading': {
       const size = b.level === 1 ? 16 : b.level === 2 ? 13 : 11;
       doc.moveDown(b.level === 1 ? 0 : 0.6);
@@ -205,7 +238,7 @@ function footers(doc: Doc, report: CourtReport): void {
     const keep = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
     font(doc, 'regular').fontSize(7).text(
-      doc.winnow.text(`${report.title} · audit ${report.audit.seq}:${report.audit.hash.slice(0, 16)}… · no images · page ${i - range.start + 1} of ${range.count}`),
+      doc.winnow.text(`${report.title} · audit ${report.audit.seq}:${report.audit.hash.slice(0, 16)}… · ${report.images === 'none' ? 'no images' : `${report.images.items.length} image(s) included on request`} · page ${i - range.start + 1} of ${range.count}`),
       left(doc), doc.page.height - 30, { width: width(doc), align: 'center', lineBreak: false },
     );
     doc.page.margins.bottom = keep;

@@ -4,8 +4,15 @@
  * repositories are ports, and renderers (formats/court-report-html.ts, formats/court-report-pdf.ts) turn the model
  * into documents.
  *
- * - The report never contains images or thumbnails: it is made of metadata and hashes only (an "include images"
- *   variant is deliberately not implemented).
+ * - By default the report contains no images or thumbnails: metadata and hashes only. Images of chosen items are
+ *   included only on explicit request (`include`: file ids of the case, at most MAX_INCLUDED_IMAGES), and then only
+ *   each item's stored CLEAR 256 px thumbnail, never the original file. Who may ask (view-media) is checked by the
+ *   callers (HTTP route; the CLI is the workspace operator), which items may be asked for is checked here.
+ * - Each included image is audited BEFORE anything is rendered, one entry per item, with the existing action
+ *   `reveal` (so the item's history shows it, like any other sight of the clear picture) and detail
+ *   `{ purpose: 'court-report', reportSeq, format }`, reportSeq being the report's own `export` entry. These
+ *   entries do NOT move the daily exposure meter (users.addExposure is not called): a court document is not a
+ *   viewing session, and the report says so.
  * - Generating a report is itself audited (action `export`, detail kind `court-report`) BEFORE the report is built,
  *   and the report prints the hash of that very entry: the chain head at generation time. A later `winnow audit
  *   verify` that reaches this hash proves the log up to the report was not rewritten afterwards.
@@ -17,7 +24,7 @@ import type { HashSetRepository } from '../db/repositories/hash-set.repository.j
 import type { CaseRow, EvidenceRow } from '../db/schema.js';
 import { PDQ_MATCH_DISTANCE, PDQ_MIN_QUALITY } from '../hashing/pdq.js';
 import type { AuditActor, AuditService } from './audit.service.js';
-import { NotFoundError } from './errors.js';
+import { NotFoundError, UserError } from './errors.js';
 import { VPDQ_MATCH_PERCENT } from './match.service.js';
 
 export const COURT_REPORT_FORMATS = ['html', 'pdf'] as const;
@@ -112,8 +119,41 @@ export interface CourtReport {
   categories: ReportCategory[];
   /** The audit entry that records this report's generation: its sequence number and hash (the chain head then). */
   audit: { seq: number; hash: string };
-  /** Always "none": this implementation never includes images or thumbnails. */
-  images: 'none';
+  /** "none" (the default), or the images included on explicit request. */
+  images: 'none' | IncludedImages;
+}
+
+export const MAX_INCLUDED_IMAGES = 200;
+const FILE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** `ID,ID,…` (CLI --include-items, HTTP ?include=) as file ids: well-formed, at most MAX_INCLUDED_IMAGES, duplicates dropped. */
+export function parseIncludeList(text: string | undefined): string[] {
+  const ids = [...new Set((text ?? '').split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== ''))];
+  for (const id of ids) if (!FILE_ID.test(id)) throw new UserError(`include: "${id}" is not a file id`);
+  if (ids.length > MAX_INCLUDED_IMAGES) throw new UserError(`at most ${MAX_INCLUDED_IMAGES} items may be included in a report (asked for ${ids.length})`);
+  return ids;
+}
+
+/** One image included on request: the item's identity and its stored clear thumbnail's bytes. */
+export interface IncludedImage {
+  fileId: string;
+  evidence: string;
+  path: string;
+  md5: string | null;
+  category: string;
+  /** The stored thumbnail: image/webp bytes as written by the thumbnail store. */
+  mime: string;
+  bytes: Buffer;
+  width: number | null;
+  height: number | null;
+  /** The `reveal` audit entry that records this inclusion. */
+  auditSeq: number;
+}
+
+export interface IncludedImages {
+  /** Who asked for them (the actor of the report). */
+  requestedBy: string;
+  items: IncludedImage[];
 }
 
 export interface HashListEntry {
@@ -135,6 +175,11 @@ export interface CourtReportRequest {
   evidenceLabel?: string;
   generator: { name: string; version: string };
   ip?: string | null;
+  /**
+   * Images of these files (ids), on explicit request. `read` loads a workspace-relative thumbnail path (the caller's
+   * I/O port; the service does none). Absent or empty: no images, exactly as without the option.
+   */
+  include?: { fileIds: readonly string[]; read: (relPath: string) => Promise<Buffer> };
 }
 
 const hex = (b: Buffer | null): string | null => (b ? b.toString('hex') : null);
@@ -154,11 +199,19 @@ export class CourtReportService {
     const all = await this.evidenceRepo.listForCase(c.id);
     const chosen = pickEvidence(all, req);
     const evidenceId = chosen?.id ?? null;
+    // Checked and read before anything is audited: a refused request leaves no misleading entry.
+    const wanted = await this.includedItems(c.id, evidenceId, req.include);
     // Recorded first, so that the report can print the hash of its own audit entry.
     const entry = await this.audit.record(actor, 'export', {
       caseId: c.id,
-      detail: { kind: 'court-report', format: req.format, evidenceId, images: false },
+      detail: { kind: 'court-report', format: req.format, evidenceId, images: wanted.length > 0 ? wanted.length : false },
     });
+    // One `reveal` entry per included image, before rendering; purpose court-report, NOT counted on the exposure meter.
+    const included: IncludedImage[] = [];
+    for (const w of wanted) {
+      const e = await this.audit.record(actor, 'reveal', { caseId: c.id, fileId: w.fileId, detail: { purpose: 'court-report', reportSeq: entry.seq, format: req.format } });
+      included.push({ ...w, auditSeq: e.seq });
+    }
     const scoped = chosen ? [chosen] : all;
     const [perEvidence, perSet, sets, reviewers] = await Promise.all([
       this.repo.countsByEvidence(c.id, evidenceId), this.repo.matchesPerSet(c.id, evidenceId), this.hashSets.list(), this.repo.reviewers(c.id),
@@ -190,8 +243,27 @@ export class CourtReportService {
       counts,
       categories: orderedCategories(counts.byCategory),
       audit: { seq: entry.seq, hash: entry.hash },
-      images: 'none',
+      images: included.length > 0 ? { requestedBy: actor.name ?? 'unknown', items: included } : 'none',
     };
+  }
+
+  /** The requested items, checked (of this case / evidence item, with a thumbnail, at most 200) and their thumbnails read. */
+  private async includedItems(caseId: string, evidenceId: string | null, include: CourtReportRequest['include']): Promise<Omit<IncludedImage, 'auditSeq'>[]> {
+    const ids = [...new Set(include?.fileIds ?? [])];
+    if (!include || ids.length === 0) return [];
+    if (ids.length > MAX_INCLUDED_IMAGES) throw new UserError(`at most ${MAX_INCLUDED_IMAGES} items may be included in a report (asked for ${ids.length})`);
+    const rows = new Map((await this.repo.includedItems(caseId, evidenceId, ids)).map((r) => [r.id, r]));
+    const out: Omit<IncludedImage, 'auditSeq'>[] = [];
+    for (const id of ids) {
+      const r = rows.get(id);
+      if (!r) throw new UserError(`item ${id} is not a file of this ${evidenceId ? 'evidence item' : 'case'}`);
+      if (!r.clear_path) throw new UserError(`item ${id} (${r.path}) has no thumbnail to include`);
+      out.push({
+        fileId: r.id, evidence: r.evidence_label, path: r.path, md5: hex(r.md5), category: categoryLabel(r.category ?? UNCATEGORISED),
+        mime: `image/${r.thumb_format ?? 'webp'}`, bytes: await include.read(r.clear_path), width: r.width, height: r.height,
+      });
+    }
+    return out;
   }
 
   /** The files of one category of the report's scope, a page at a time, evidence item by evidence item. */

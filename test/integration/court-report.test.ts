@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { Workspace } from '../../src/cli/workspace.js';
 import { AuditRepository } from '../../src/db/repositories/audit.repository.js';
 import { ReviewRepository } from '../../src/db/repositories/review.repository.js';
+import { UserRepository } from '../../src/db/repositories/user.repository.js';
 import { buildCourtReportPdf } from '../../src/formats/court-report-pdf.js';
 import { escapeHtml } from '../../src/formats/court-report-html.js';
 import { LoginThrottle } from '../../src/http/login-throttle.js';
@@ -50,6 +52,9 @@ for (const engine of ['sqlite', 'postgres'] as const) describe(`court report and
   let evidenceId = '';
   const sessions: Record<string, Session> = {};
   const byPath = new Map<string, GridItem>();
+  /** Files of the demo case with a stored thumbnail (pictures), and one file of another case. */
+  let pictures: { id: string; path: string; md5: string }[] = [];
+  let otherCaseFile = '';
 
   const req = (method: string, url: string, s?: Session, body?: unknown) =>
     app.inject({
@@ -58,9 +63,17 @@ for (const engine of ['sqlite', 'postgres'] as const) describe(`court report and
       ...(body !== undefined ? { payload: body as object } : {}),
     });
   const json = <T>(r: LightMyRequestResponse): T => r.json() as T;
+  /** Today's exposure meter of a user, straight from the database. */
+  const meter = async (name: string) => new UserRepository(workspace.handle).exposure((await workspace.users.list()).find((u) => u.name === name)!.id, new Date().toISOString().slice(0, 10));
 
   before(async () => {
     cli(['-w', ws.dir, ...dbArgs, 'demo', '-q']);
+    // A second case with one (text) file: its id must be refused in a report of case demo.
+    const otherDir = join(ws.dir, 'other-src');
+    cli(['-w', ws.dir, ...dbArgs, 'case', 'create', 'other']);
+    mkdirSync(otherDir, { recursive: true });
+    writeFileSync(join(otherDir, 'notes.txt'), 'benign text\n');
+    cli(['-w', ws.dir, ...dbArgs, 'scan', '--case', 'other', otherDir]);
     workspace = await Workspace.open({ workspace: ws.dir, db: pg?.url });
     caseId = (await workspace.cases.get('demo')).id;
     const setup = { id: null, name: 'test-setup' };
@@ -79,6 +92,13 @@ for (const engine of ['sqlite', 'postgres'] as const) describe(`court report and
       sessions[n] = { cookie: `winnow_session=${r.cookies.find((x) => x.name === 'winnow_session')!.value}`, csrf: json<{ csrfToken: string }>(r).csrfToken };
     }
     evidenceId = (await workspace.repos.evidence.listForCase(caseId))[0]!.id;
+    const thumbRows = await workspace.handle.db.selectFrom('thumbnail as th').innerJoin('file as f', 'f.id', 'th.file_id').innerJoin('evidence as e', 'e.id', 'f.evidence_id')
+      .select(['f.id', 'f.path', 'f.md5']).where('e.case_id', '=', caseId).where('th.kind', '=', 'image').orderBy('f.path').execute();
+    pictures = thumbRows.map((r) => ({ id: r.id, path: r.path, md5: r.md5!.toString('hex') }));
+    assert.ok(pictures.length >= 3, 'the demo case has pictures with thumbnails');
+    const other = await workspace.handle.db.selectFrom('file as f').innerJoin('evidence as e', 'e.id', 'f.evidence_id').innerJoin('case as c', 'c.id', 'e.case_id')
+      .select('f.id').where('c.name', '=', 'other').executeTakeFirstOrThrow();
+    otherCaseFile = other.id;
     const items = await req('GET', `/api/cases/${caseId}/items?limit=200&includeKnownBad=true&includeIgnorable=true`, sessions.admin1);
     for (const it of json<{ items: GridItem[] }>(items).items) byPath.set(it.path, it);
     // A reviewer's category on one picture: its copy (same MD5) inherits it, so category 2 has two files.
@@ -205,6 +225,85 @@ for (const engine of ['sqlite', 'postgres'] as const) describe(`court report and
     }
   });
 
+  test('images on request (HTML): exactly the N items asked for, clear thumbnails inlined, audited first, not on the meter', async () => {
+    const chosen = pictures.slice(0, 3);
+    const before = await new AuditRepository(workspace.handle).head();
+    const meterBefore = await meter('inv1');
+    const r = await req('GET', `/api/cases/${caseId}/report.html?include=${chosen.map((c) => c.id).join(',')}`, sessions.inv1);
+    assert.equal(r.statusCode, 200, r.body);
+    const html = r.body;
+    assert.equal(html.match(/<img /g)?.length, 3, 'three images');
+    assert.equal(html.match(/src="data:image\/webp;base64,/g)?.length, 3, 'inlined, self-contained');
+    assert.ok(html.includes("img-src data:"), 'the CSP allows data: images only when images are included');
+    assert.ok(html.includes('This report includes 3 images, included on request by inv1'), 'first-page statement');
+    assert.ok(html.indexOf('included on request by inv1') < html.indexOf('<h2>Summary</h2>'), 'stated before the summary');
+    assert.ok(html.includes('Images included on request</h2>'));
+    assert.ok(html.includes('not counted against the daily exposure meter'));
+    for (const c of chosen) {
+      assert.ok(html.includes(`data-file-id="${c.id}"`) && html.includes(escapeHtml(c.path)) && html.includes(c.md5), c.path);
+      // The CLEAR stored thumbnail, byte for byte (never the safe one, never the original file).
+      const th = await workspace.handle.db.selectFrom('thumbnail').select(['clear_path', 'safe_path']).where('file_id', '=', c.id).executeTakeFirstOrThrow();
+      const clear = readFileSync(join(workspace.dir, th.clear_path)).toString('base64');
+      assert.ok(html.includes(`base64,${clear}"`), `clear thumbnail of ${c.path}`);
+      assert.equal(html.includes(readFileSync(join(workspace.dir, th.safe_path)).toString('base64')), false);
+    }
+    // Audit: the export entry, then one reveal per item with purpose court-report and the report's seq; meter unchanged.
+    const entries = (await workspace.audit.recent({ caseId }, null, 10)).filter((e) => e.seq > before.seq).sort((a, b) => a.seq - b.seq);
+    const exp = entries.find((e) => e.action === 'export')!;
+    assert.deepEqual(JSON.parse(exp.detail), { evidenceId: null, format: 'html', images: 3, kind: 'court-report' });
+    const reveals = entries.filter((e) => e.action === 'reveal');
+    assert.equal(reveals.length, 3);
+    for (const e of reveals) {
+      assert.deepEqual(JSON.parse(e.detail), { purpose: 'court-report', reportSeq: exp.seq, format: 'html' });
+      assert.equal(e.actorName, 'inv1');
+      assert.ok(e.seq > exp.seq && e.at.length > 0);
+    }
+    assert.deepEqual(new Set(reveals.map((e) => e.fileId)), new Set(chosen.map((c) => c.id)));
+    assert.ok(html.includes(`entries ${reveals[0]!.seq}–${reveals[2]!.seq}`));
+    const meterAfter = await meter('inv1');
+    assert.deepEqual(meterAfter, meterBefore, 'a report is not a viewing: the exposure meter does not move');
+    assert.equal((await workspace.audit.verify()).ok, true);
+  });
+
+  test('images on request (PDF): one image XObject per item, the count on the first page', async () => {
+    const chosen = pictures.slice(0, 2);
+    const r = await req('GET', `/api/cases/${caseId}/report.pdf?include=${chosen.map((c) => c.id).join(',')}`, sessions.admin1);
+    assert.equal(r.statusCode, 200, r.body);
+    const raw = r.rawPayload.toString('latin1');
+    assert.equal(raw.match(/\/Subtype\s*\/Image/g)?.length, 2, 'two image XObjects');
+    const text = pdfText(r.rawPayload);
+    assert.ok(text.includes('This report includes 2 images, included on request by admin1'));
+    for (const c of chosen) assert.ok(text.includes(c.md5), c.path);
+    const reveals = (await workspace.audit.recent({ caseId, action: 'reveal' }, null, 2)).map((e) => JSON.parse(e.detail) as { purpose: string; format: string });
+    assert.deepEqual(reveals.map((d) => [d.purpose, d.format]), [['court-report', 'pdf'], ['court-report', 'pdf']]);
+  });
+
+  test('images on request: refused for roles that may not see media, for files of another case, over 200, malformed', async () => {
+    const before = await new AuditRepository(workspace.handle).head();
+    for (const n of ['nov1', 'rev1']) {
+      for (const kind of ['report.html', 'report.pdf']) {
+        const r = await req('GET', `/api/cases/${caseId}/${kind}?include=${pictures[0]!.id}`, sessions[n]);
+        assert.equal(r.statusCode, 403, `${n} ${kind}`);
+        assert.ok(json<{ error: string }>(r).error.length > 10);
+      }
+    }
+    const other = await req('GET', `/api/cases/${caseId}/report.html?include=${pictures[0]!.id},${otherCaseFile}`, sessions.inv1);
+    assert.equal(other.statusCode, 400, other.body);
+    assert.match(json<{ error: string }>(other).error, new RegExp(`item ${otherCaseFile} is not a file of this case`));
+    const scoped = await req('GET', `/api/cases/${caseId}/report.pdf?evidence=${evidenceId}&include=${otherCaseFile}`, sessions.inv1);
+    assert.equal(scoped.statusCode, 400);
+    assert.match(json<{ error: string }>(scoped).error, new RegExp(`item ${otherCaseFile} is not a file of this evidence item`));
+    const many = Array.from({ length: 201 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`).join(',');
+    const over = await req('GET', `/api/cases/${caseId}/report.html?include=${many}`, sessions.inv1);
+    assert.equal(over.statusCode, 400);
+    assert.match(json<{ error: string }>(over).error, /at most 200 items/);
+    const bad = await req('GET', `/api/cases/${caseId}/report.html?include=nope`, sessions.inv1);
+    assert.equal(bad.statusCode, 400);
+    assert.match(json<{ error: string }>(bad).error, /"nope" is not a file id/);
+    const head = await new AuditRepository(workspace.handle).head();
+    assert.equal(head.seq, before.seq, 'nothing refused was audited as a reveal or an export');
+  });
+
   test('VICS export: parses, one MediaFile per file with an MD5, categories in the US profile, audited', async () => {
     const r = await req('GET', `/api/cases/${caseId}/export.vics`, sessions.inv1);
     assert.equal(r.statusCode, 200, r.body);
@@ -236,5 +335,16 @@ for (const engine of ['sqlite', 'postgres'] as const) describe(`court report and
     const fmt = spawnSync(process.execPath, [CLI, '-w', ws.dir, 'report', '--case', 'demo', '--format', 'docx', '--out', html], { encoding: 'utf8' });
     assert.notEqual(fmt.status, 0);
     assert.match(fmt.stderr, /unknown format "docx"/);
+    // --include-items: the images of those files, in HTML and PDF; a file of another case is refused by id.
+    const ids = pictures.slice(0, 2).map((p) => p.id).join(',');
+    cli(['-w', ws.dir, 'report', '--case', 'demo', '--format', 'html', '--include-items', ids, '--out', html]);
+    const withImages = readFileSync(html, 'utf8');
+    assert.equal(withImages.match(/<img /g)?.length, 2);
+    assert.ok(withImages.includes(`This report includes 2 images, included on request by cli:`));
+    cli(['-w', ws.dir, 'report', '--case', 'demo', '--format', 'pdf', '--include-items', ids, '--out', pdf]);
+    assert.equal(readFileSync(pdf).length > 0, true);
+    const refused = spawnSync(process.execPath, [CLI, '-w', ws.dir, 'report', '--case', 'demo', '--format', 'html', '--include-items', otherCaseFile, '--out', html], { encoding: 'utf8' });
+    assert.notEqual(refused.status, 0);
+    assert.match(refused.stderr, new RegExp(`item ${otherCaseFile} is not a file of this case`));
   });
 });

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import sharp from 'sharp';
 import { loadReportFonts } from '../../src/adapters/report-fonts.js';
 import { renderCourtReportHtml } from '../../src/formats/court-report-html.js';
 import { buildCourtReportPdf, winAnsiText } from '../../src/formats/court-report-pdf.js';
-import { orderedCategories, type CourtReport, type HashListEntry, type HashListSource } from '../../src/services/court-report.service.js';
+import { orderedCategories, parseIncludeList, type CourtReport, type IncludedImage, type HashListEntry, type HashListSource } from '../../src/services/court-report.service.js';
 
 // The court report renderers on a hand-made report model (no database): escaping, streaming page by page, the
 // per-category PDF cap, and text in any script in the PDF.
@@ -97,4 +98,58 @@ test('PDF with Unicode fonts (DejaVu) embedded', async () => {
   const cmaps = [...raw.matchAll(/beginbfrange([\s\S]*?)endbfrange/g)].map((m) => m[1]!).join(' ');
   assert.ok(cmaps.includes('<0424>') && cmaps.includes('<0441>'), 'Cyrillic glyphs embedded');
   assert.equal(/\/Subtype\s*\/Image/.test(raw), false);
+});
+
+/** A benign generated picture (flat colour with transparency), stored as the thumbnail store stores it: WebP. */
+async function webp(r: number, g: number, b: number): Promise<Buffer> {
+  return sharp({ create: { width: 64, height: 48, channels: 4, background: { r, g, b, alpha: 0.5 } } }).webp().toBuffer();
+}
+
+async function withImages(n: number): Promise<CourtReport> {
+  const items: IncludedImage[] = [];
+  for (let i = 0; i < n; i++) {
+    items.push({
+      fileId: `0000000${i}-0000-4000-8000-000000000000`, evidence: 'laptop', path: `pics/<${i}>.jpg`, md5: String(i).repeat(32), category: 'Category 1: x',
+      mime: 'image/webp', bytes: await webp(40 * i, 100, 200), width: 64, height: 48, auditSeq: 43 + i,
+    });
+  }
+  return { ...report, images: { requestedBy: 'Jane <Roe>', items } };
+}
+
+test('HTML with images on request: exactly N inlined images, CSP allows data: images, first-page statement', async () => {
+  let html = '';
+  for await (const c of renderCourtReportHtml(await withImages(2), source([]))) html += c;
+  assert.equal(html.match(/<img /g)?.length, 2);
+  assert.equal(html.match(/src="data:image\/webp;base64,/g)?.length, 2);
+  assert.ok(html.includes("default-src 'none'; style-src 'unsafe-inline'; img-src data:"));
+  assert.ok(html.includes('This report includes 2 images, included on request by Jane &#60;Roe&#62;'));
+  assert.ok(html.indexOf('This report includes 2 images') < html.indexOf('<h2>Summary</h2>'));
+  assert.ok(html.includes('pics/&#60;1&#62;.jpg') && html.includes('1'.repeat(32)) && html.includes('entries 43–44, referring to entry 42'));
+  assert.equal(/<script/i.test(html), false);
+  // The default model: no images, and the CSP does not allow any.
+  let plain = '';
+  for await (const c of renderCourtReportHtml(report, source([]))) plain += c;
+  assert.equal(/<img|data:image|img-src/i.test(plain), false);
+});
+
+test('PDF with images on request: one PNG image XObject per item (WebP converted, alpha flattened)', async () => {
+  const pdf = await buildCourtReportPdf(await withImages(3), source([]), { compress: false });
+  const raw = pdf.toString('latin1');
+  assert.equal(raw.match(/\/Subtype\s*\/Image/g)?.length, 3, 'three image XObjects, no soft masks');
+  assert.equal(raw.includes('/SMask'), false);
+  const text = pdfText(pdf);
+  assert.ok(text.includes('This report includes 3 images, included on request by Jane <Roe>'));
+  assert.ok(text.includes('3 image(s) included on request'), 'footer');
+  assert.ok(text.includes('Images included on request'));
+  assert.equal(/\/Subtype\s*\/Image/.test((await buildCourtReportPdf(report, source([]), { compress: false })).toString('latin1')), false);
+});
+
+test('include lists: trimmed, deduplicated, lower-cased; malformed ids and more than 200 refused by name', () => {
+  const a = '0190a2b3-0000-7000-8000-00000000000a';
+  assert.deepEqual(parseIncludeList(` ${a.toUpperCase()}, ${a},,`), [a]);
+  assert.deepEqual(parseIncludeList(undefined), []);
+  assert.throws(() => parseIncludeList(`${a},../etc/passwd`), /"\.\.\/etc\/passwd" is not a file id/);
+  const many = Array.from({ length: 201 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`).join(',');
+  assert.throws(() => parseIncludeList(many), /at most 200 items may be included in a report \(asked for 201\)/);
+  assert.equal(parseIncludeList(many.split(',').slice(0, 200).join(',')).length, 200);
 });

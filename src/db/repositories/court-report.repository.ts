@@ -23,6 +23,22 @@ export interface HashListRow {
   sha256: Buffer | null;
 }
 
+/** A file asked for in a court report with images (`includedItems`): its identity and its stored CLEAR thumbnail. */
+export interface IncludedItemRow {
+  id: string;
+  evidence_id: string;
+  evidence_label: string;
+  path: string;
+  md5: Buffer | null;
+  /** Effective category (reviewer's, else the hash set's); null when uncategorised. */
+  category: string | null;
+  /** Null when the file has no thumbnail (not a picture or video, or not decodable). */
+  thumb_format: string | null;
+  clear_path: string | null;
+  width: number | null;
+  height: number | null;
+}
+
 /**
  * Read queries of the court report that no other repository has: counts restricted to one evidence item, matches
  * per hash set within a case, reviewers of a case, and the per-category hash lists paged by keyset (a report of a
@@ -110,5 +126,21 @@ export class CourtReportRepository {
       });
     if (afterPath !== null) q = q.where('f.path', '>', afterPath);
     return q.orderBy('f.path').limit(limit).execute();
+  }
+
+  /**
+   * The files among `fileIds` that belong to the case (or to its one evidence item), with their clear thumbnail's
+   * path. Ids that are not found are simply absent: the caller names them in its error.
+   */
+  async includedItems(caseId: string, evidenceId: string | null, fileIds: readonly string[]): Promise<IncludedItemRow[]> {
+    if (fileIds.length === 0) return [];
+    return this.files(caseId, evidenceId)
+      .leftJoin('thumbnail as th', 'th.file_id', 'f.id')
+      .select((eb) => [
+        'f.id', 'f.evidence_id', 'e.label as evidence_label', 'f.path', 'f.md5', eb.fn.coalesce('fc.category', 't.category').as('category'),
+        'th.format as thumb_format', 'th.clear_path', 'th.width', 'th.height',
+      ])
+      .where('f.id', 'in', [...fileIds])
+      .execute();
   }
 }

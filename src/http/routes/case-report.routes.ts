@@ -3,16 +3,18 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { renderCourtReport } from '../../formats/court-report.js';
 import { ForbiddenError } from '../../services/auth.errors.js';
 import { can } from '../../services/auth.roles.js';
-import { COURT_REPORT_FORMATS } from '../../services/court-report.service.js';
+import { COURT_REPORT_FORMATS, parseIncludeList } from '../../services/court-report.service.js';
 import type { CaseRow } from '../../db/schema.js';
 import { PROGRAM, VERSION } from '../../cli/version.js';
 import { idParam, type ServerDeps } from '../context.js';
+import { readThumbnail } from '../media-files.js';
 
-type CaseReq = FastifyRequest<{ Params: { caseId: string }; Querystring: { evidence?: string } }>;
+type Query = { evidence?: string; include?: string };
+type CaseReq = FastifyRequest<{ Params: { caseId: string }; Querystring: Query }>;
 
 const schema = {
   params: { type: 'object', required: ['caseId'], properties: { caseId: idParam } },
-  querystring: { type: 'object', additionalProperties: false, properties: { evidence: idParam } },
+  querystring: { type: 'object', additionalProperties: false, properties: { evidence: idParam, include: { type: 'string', maxLength: 16384 } } },
 } as const;
 
 const attachment = (reply: FastifyReply, contentType: string, filename: string) =>
@@ -22,7 +24,10 @@ const attachment = (reply: FastifyReply, contentType: string, filename: string) 
  * Downloads of a case: the court report (HTML, PDF; optionally one evidence item) and the VICS 2.0 export. For case
  * members whose role has the `export` permission (an outsider gets 404, a member without it 403); every download is
  * an audit entry (no HEAD routes: a HEAD would be audited as a download). Content types are never octet-stream:
- * nothing here is image bytes.
+ * nothing here is image bytes by default. `?include=ID,ID` on report.html/pdf adds the clear thumbnails of those items
+ * (files of the case; at most 200) inside the document, for a user who may also see media (view-media), each audited
+ * before rendering (see court-report.service.ts). Because the server's media guard only sees the HTML/PDF content
+ * type, the view-media check for `include` is made here, explicitly; without `include` the report has no images.
  */
 export function registerCaseReportRoutes(app: FastifyInstance, deps: ServerDeps, reports: NonNullable<ServerDeps['courtReports']>): void {
   const exportable = async (req: CaseReq): Promise<CaseRow> => {
@@ -34,9 +39,13 @@ export function registerCaseReportRoutes(app: FastifyInstance, deps: ServerDeps,
   const actor = (req: CaseReq) => ({ id: req.auth!.user.id, name: req.auth!.user.name, ip: req.ip });
 
   for (const format of COURT_REPORT_FORMATS) {
-    app.get<{ Params: { caseId: string }; Querystring: { evidence?: string } }>(`/api/cases/:caseId/report.${format}`, { schema, exposeHeadRoute: false }, async (req, reply) => {
+    app.get<{ Params: { caseId: string }; Querystring: Query }>(`/api/cases/:caseId/report.${format}`, { schema, exposeHeadRoute: false }, async (req, reply) => {
       const c = await exportable(req);
-      const report = await reports.service.build(actor(req), c, { format, evidenceId: req.query.evidence, generator: { name: PROGRAM, version: VERSION }, ip: req.ip });
+      const fileIds = parseIncludeList(req.query.include);
+      const role = req.auth!.user.role;
+      if (fileIds.length > 0 && !can(role, 'view-media')) throw new ForbiddenError(`the ${role} role never receives images: a court report with images needs a role that may view media`);
+      const include = fileIds.length > 0 ? { fileIds, read: (rel: string) => readThumbnail(deps.workspaceDir, rel) } : undefined;
+      const report = await reports.service.build(actor(req), c, { format, evidenceId: req.query.evidence, generator: { name: PROGRAM, version: VERSION }, ip: req.ip, include });
       const out = await renderCourtReport(report, reports.service.lists(report), format, reports.pdf);
       return attachment(reply, out.contentType, out.filename).send(out.body);
     });
