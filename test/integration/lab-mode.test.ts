@@ -40,12 +40,21 @@ async function query<T>(schema: string, text: string): Promise<T[]> {
   }
 }
 
-async function until(what: string, cond: () => Promise<boolean>, tries = 240): Promise<void> {
+async function until(what: string, cond: () => Promise<boolean>, tries = 240, explain?: () => Promise<string>): Promise<void> {
   for (let i = 0; i < tries; i++) {
     if (await cond()) return;
     await new Promise((r) => setTimeout(r, 250));
   }
-  assert.fail(`gave up waiting: ${what}`);
+  assert.fail(`gave up waiting: ${what}${explain ? `; state: ${await explain()}` : ''}`);
+}
+
+/** Queue, evidence and worker state of a lab schema, for a timeout's message. */
+async function labState(schema: string): Promise<string> {
+  const jobs = await query<{ name: string; state: string; n: number }>(schema, `select name, state::text, count(*)::int as n from $S_boss.job group by 1, 2 order by 1, 2`);
+  const ev = await query<{ status: string }>(schema, `select status from $S.evidence`);
+  const stages = await query<{ n: number }>(schema, `select count(*)::int as n from $S.file_stage where stage = 'digest'`);
+  const workers = await query<{ pid: number; status: string; files_done: number; heartbeat_at: string }>(schema, `select pid, status, files_done::int, heartbeat_at from $S.lab_worker`);
+  return JSON.stringify({ jobs, evidence: ev, digested: stages[0]?.n, workers, now: new Date().toISOString() });
 }
 
 /** Export records without what legitimately differs between two scans of the same files. */
@@ -104,7 +113,7 @@ test('three workers, one killed with SIGKILL: every file once, export equals a s
     const ev = await query<{ status: string }>(schema, `select status from $S.evidence`);
     const m = await query<{ n: number }>(schema, `select count(*)::int as n from $S_boss.job where name = 'winnow-match' and state = 'completed'`);
     return ev.every((e) => e.status === 'done') && m[0]!.n >= 1;
-  }, 720); // up to 3 minutes: the full suite runs two test files at once on this 2-core machine
+  }, 720, () => labState(schema)); // up to 3 minutes: the full suite runs two test files at once on this 2-core machine
   const status = JSON.parse((await cliAsync(['-w', ws, ...db, 'status', '--json'])).stdout) as {
     queues: { files: { queued: number; active: number; failed: number } };
     workers: { pid: number; status: string; filesDone: number }[];
