@@ -116,6 +116,8 @@ export interface LabWorkerOptions {
   idleMs?: number;
   /** Called after every job (tests and progress lines). */
   onJob?: (info: { queue: string; files: number; retryCount: number }) => void;
+  /** A database or queue error the worker survived (it backs off and goes on); default: ignored. */
+  onError?: (err: Error) => void;
 }
 
 /**
@@ -140,7 +142,8 @@ export class LabWorker {
   async run(): Promise<void> {
     const { store } = this.ports;
     await store.registerWorker({ id: this.opts.id, host: this.opts.host, pid: this.opts.pid, stages: this.opts.stages.join(','), concurrency: this.opts.concurrency });
-    const beat = setInterval(() => void this.beat(), this.opts.heartbeatMs ?? 5000);
+    // A failed heartbeat (database unreachable for a moment) must not crash the process as an unhandled rejection.
+    const beat = setInterval(() => { this.beat().catch((err: Error) => this.opts.onError?.(err)); }, this.opts.heartbeatMs ?? 5000);
     try {
       const loops = Array.from({ length: this.opts.concurrency }, () => this.loop());
       await Promise.all(loops);
@@ -172,31 +175,51 @@ export class LabWorker {
   }
 
   private async loop(): Promise<void> {
-    const { queue } = this.ports;
+    let backoffMs = 0;
     while (!this.stopping) {
-      let did = false;
-      if (this.opts.stages.includes('hash')) {
-        const [job] = await queue.fetch<FileBatchData>(FILES_QUEUE, 1);
-        if (job) {
-          did = true;
-          await this.runJob(FILES_QUEUE, job, () => this.handleBatch(job));
+      try {
+        const did = await this.step();
+        backoffMs = 0;
+        if (!did) {
+          await this.sweep();
+          await this.idle(this.opts.idleMs ?? 1000);
         }
-      }
-      if (!did && this.opts.stages.includes('match')) {
-        const [job] = await queue.fetch<MatchJobData>(MATCH_QUEUE, 1);
-        if (job) {
-          did = true;
-          await this.runJob(MATCH_QUEUE, job, () => this.ports.matchCase(job.data.caseName));
-        }
-      }
-      if (!did) {
-        await this.sweep();
-        await new Promise<void>((r) => {
-          const t = setTimeout(r, this.opts.idleMs ?? 1000);
-          this.wake = () => { clearTimeout(t); r(); };
-        });
+      } catch (err) {
+        // The database or the queue failed (a restart, a dropped connection, a lock timeout): a worker must outlive
+        // that, not exit and leave its share of the seizure to the others. Back off (1 s doubling to 30 s) and retry;
+        // a job it held comes back to the queue after its lease.
+        this.opts.onError?.(err as Error);
+        backoffMs = Math.min(30_000, backoffMs ? backoffMs * 2 : 1000);
+        await this.idle(backoffMs);
       }
     }
+  }
+
+  /** Fetch and run one job (a batch of files, else a match); false when both queues were empty. */
+  private async step(): Promise<boolean> {
+    const { queue } = this.ports;
+    if (this.opts.stages.includes('hash')) {
+      const [job] = await queue.fetch<FileBatchData>(FILES_QUEUE, 1);
+      if (job) {
+        await this.runJob(FILES_QUEUE, job, () => this.handleBatch(job));
+        return true;
+      }
+    }
+    if (this.opts.stages.includes('match')) {
+      const [job] = await queue.fetch<MatchJobData>(MATCH_QUEUE, 1);
+      if (job) {
+        await this.runJob(MATCH_QUEUE, job, () => this.ports.matchCase(job.data.caseName));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private idle(ms: number): Promise<void> {
+    return new Promise<void>((r) => {
+      const t = setTimeout(r, ms);
+      this.wake = () => { clearTimeout(t); r(); };
+    });
   }
 
   private async runJob<T extends object>(name: string, job: QueueJob<T>, handle: () => Promise<unknown>): Promise<void> {

@@ -80,6 +80,7 @@ export function registerWorkerCommand(program: Command): void {
         pathMap: opts.pathMap ?? [],
         heartbeatMs: Number(process.env.WINNOW_WORKER_HEARTBEAT_MS ?? 5000),
         idleMs: 500,
+        onError: (err) => process.stderr.write(`winnow worker: ${err.message} (retrying)\n`),
       });
       const stop = () => worker.stop();
       process.once('SIGINT', stop);
