@@ -11,8 +11,9 @@
  * granted), leaving the page or hiding the tab revokes it and the tile goes back to the blurred picture.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
-import { api, ApiError, qs, reveal, type CaseDetail, type CategoriseResult, type ExposureMeter, type GridItem, type GridPage, type SessionUser } from '../lib/api.js';
+import { api, qs, type CaseDetail, type CategoriseResult, type ExposureMeter, type GridItem, type GridPage, type SessionUser } from '../lib/api.js';
 import { PagedList } from '../lib/paged-list.js';
+import { useSingleReveal } from '../lib/use-single-reveal.js';
 import { navigate, useLocation } from '../lib/router.js';
 import { categoryLabel, VICS_CATEGORIES } from '../lib/vics.js';
 import { Link } from './common.js';
@@ -43,8 +44,6 @@ export function ReviewGrid({ caseId, user, exposure, onExposure }: { caseId: str
   const [focus, setFocus] = useState(0);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [detailId, setDetailId] = useState<string | null>(null);
-  const [revealed, setRevealed] = useState<{ id: string; url: string } | null>(null);
-  const revealTimer = useRef<number | null>(null);
   const [message, setMessage] = useState<{ kind: 'info' | 'error'; text: string } | null>(null);
   const undoStack = useRef<string[]>([]);
   const [detailVersion, setDetailVersion] = useState(0);
@@ -86,38 +85,11 @@ export function ReviewGrid({ caseId, user, exposure, onExposure }: { caseId: str
     void list.ensure(from, Math.max(to, from + 1));
   }, [list, from, to]);
 
-  // Re-blur: revoke the object URL.
-  const reblur = useCallback(() => {
-    if (revealTimer.current !== null) window.clearTimeout(revealTimer.current);
-    revealTimer.current = null;
-    setRevealed((r) => {
-      if (r) URL.revokeObjectURL(r.url);
-      return null;
-    });
-  }, []);
-  useEffect(() => {
-    const onHide = () => { if (document.hidden) reblur(); };
-    document.addEventListener('visibilitychange', onHide);
-    return () => {
-      document.removeEventListener('visibilitychange', onHide);
-      reblur();
-    };
-  }, [reblur]);
-
-  const doReveal = useCallback(async (item: GridItem) => {
-    reblur();
-    try {
-      const r = await reveal(caseId, item.id);
-      const url = URL.createObjectURL(r.blob);
-      setRevealed({ id: item.id, url });
-      revealTimer.current = window.setTimeout(reblur, r.seconds * 1000);
-      if (r.warning) setMessage({ kind: 'info', text: r.warning });
-    } catch (err) {
-      setMessage({ kind: 'error', text: err instanceof ApiError && err.status === 403 ? `Reveal refused: ${err.message}` : `Reveal failed: ${(err as Error).message}` });
-    } finally {
-      api<ExposureMeter>('GET', '/api/me/exposure').then(onExposure, () => undefined);
-    }
-  }, [caseId, reblur, onExposure]);
+  // One clear picture at a time, re-blurred by the server's timer, a hidden tab or leaving the page (the object URL
+  // is revoked): the shared rule (lib/use-single-reveal.ts).
+  const onRevealMessage = useCallback((text: string, kind: 'info' | 'error') => setMessage({ kind, text }), []);
+  const { revealed, doReveal: revealIn } = useSingleReveal(onExposure, onRevealMessage);
+  const doReveal = useCallback((item: GridItem) => revealIn(caseId, item), [revealIn, caseId]);
 
   const categorise = useCallback(async (target: { itemIds?: string[]; clusterId?: string }, category: string | null, what: string) => {
     if (!canCategorise) return;
