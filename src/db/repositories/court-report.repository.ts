@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { DatabaseHandle } from '../connection.js';
+import { caseFilesWithCategories } from './review.repository.js';
 
 /** Counts of a case or of one evidence item, as the court report prints them. */
 export interface ReportCounts {
@@ -49,12 +50,7 @@ export class CourtReportRepository {
   constructor(private readonly h: DatabaseHandle) {}
 
   private files(caseId: string, evidenceId: string | null) {
-    let q = this.h.db
-      .selectFrom('file as f')
-      .innerJoin('evidence as e', 'e.id', 'f.evidence_id')
-      .leftJoin('file_triage as t', 't.file_id', 'f.id')
-      .leftJoin('file_category as fc', (j) => j.onRef('fc.case_id', '=', 'e.case_id').onRef('fc.md5', '=', 'f.md5'))
-      .where('e.case_id', '=', caseId);
+    let q = caseFilesWithCategories(this.h.db, caseId);
     if (evidenceId !== null) q = q.where('f.evidence_id', '=', evidenceId);
     return q;
   }

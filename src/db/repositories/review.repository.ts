@@ -1,4 +1,4 @@
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { DatabaseHandle } from '../connection.js';
 import { chunkForEngine } from '../engine.js';
 import type { CaseRow, Database, EvidenceRow, MediaMetadataRow } from '../schema.js';
@@ -60,6 +60,19 @@ type Eb = ExpressionBuilder<Database & { t: Database['file_triage']; f: Database
  * N costs the same as page 1 on both engines; OFFSET is never used. Reviewer categories (file_category, per MD5
  * within the case) override hash-set categories, so all copies of a picture share one category.
  */
+/**
+ * A case's files with their triage row (f, e, t) and the reviewer's category (fc: keyed by MD5 within the case, so
+ * duplicates share it). The effective category is `coalesce(fc.category, t.category)` wherever it is read.
+ */
+export function caseFilesWithCategories(db: Kysely<Database>, caseId: string) {
+  return db
+    .selectFrom('file as f')
+    .innerJoin('evidence as e', 'e.id', 'f.evidence_id')
+    .leftJoin('file_triage as t', 't.file_id', 'f.id')
+    .leftJoin('file_category as fc', (j) => j.onRef('fc.case_id', '=', 'e.case_id').onRef('fc.md5', '=', 'f.md5'))
+    .where('e.case_id', '=', caseId);
+}
+
 export class ReviewRepository {
   constructor(private readonly h: DatabaseHandle) {}
 
@@ -73,12 +86,7 @@ export class ReviewRepository {
 
   /** Per triage status and per effective category, for one case. */
   async caseCounts(caseId: string): Promise<{ files: number; byStatus: Record<string, number>; byCategory: Record<string, number>; errors: number }> {
-    const base = this.h.db
-      .selectFrom('file as f')
-      .innerJoin('evidence as e', 'e.id', 'f.evidence_id')
-      .leftJoin('file_triage as t', 't.file_id', 'f.id')
-      .leftJoin('file_category as fc', (j) => j.onRef('fc.case_id', '=', 'e.case_id').onRef('fc.md5', '=', 'f.md5'))
-      .where('e.case_id', '=', caseId);
+    const base = caseFilesWithCategories(this.h.db, caseId);
     const byStatus = await base.select((eb) => [eb.fn.coalesce('t.status', eb.val('pending')).as('k'), eb.fn.countAll<number>().as('n')]).groupBy(sql`1`).execute();
     const byCategory = await base
       .select((eb) => [eb.fn.coalesce('fc.category', 't.category', eb.val('uncategorised')).as('k'), eb.fn.countAll<number>().as('n')])
