@@ -91,6 +91,8 @@ export interface LabPorts {
     evidenceOfCase(caseId: string): Promise<EvidenceRow[]>;
     /** Evidence items listed completely but not marked done (their last batch may have died with its worker). */
     unfinishedEvidence(): Promise<EvidenceRow[]>;
+    /** Mark an evidence item done unless it already is; true for the one caller that changed it. */
+    markEvidenceDone(id: string, at: string): Promise<boolean>;
     registerWorker(w: { id: string; host: string; pid: number; stages: string; concurrency: number }): Promise<void>;
     heartbeat(id: string, files?: number, bytes?: number): Promise<void>;
     stopWorker(id: string): Promise<void>;
@@ -281,7 +283,9 @@ export async function finishEvidenceIfDone(ports: FinishPorts, caseId: string, e
   const ev = await ports.store.evidenceById(evidenceId);
   if (!ev || ev.status === 'done' || !ev.enumerated_at) return false;
   if ((await ports.files.pendingTopLevel(evidenceId, 'digest', '', 1)).length > 0) return false;
-  await ports.evidence.update(evidenceId, { status: 'done', finished_at: ports.now() });
+  // Several workers (and their idle sweeps) can get here for the same item at once: only the one whose update changed
+  // the row queues the match, so a case is never matched by two concurrent jobs.
+  if (!(await ports.store.markEvidenceDone(evidenceId, ports.now()))) return false;
   const all = await ports.store.evidenceOfCase(caseId);
   if (all.every((e) => e.id === evidenceId || e.status === 'done')) {
     await ports.queue.enqueue<MatchJobData>(MATCH_QUEUE, { data: { caseId, caseName: await ports.caseName(caseId) }, singletonKey: caseId });

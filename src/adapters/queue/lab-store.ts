@@ -56,6 +56,11 @@ export class LabStore {
     return this.h.db.selectFrom('evidence').selectAll().where('enumerated_at', 'is not', null).where('status', '=', 'processing').execute();
   }
 
+  async markEvidenceDone(id: string, at: string): Promise<boolean> {
+    const r = await this.h.db.updateTable('evidence').set({ status: 'done', finished_at: at }).where('id', '=', id).where('status', '!=', 'done').executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
   async evidenceById(id: string): Promise<EvidenceRow | undefined> {
     return this.h.db.selectFrom('evidence').selectAll().where('id', '=', id).executeTakeFirst();
   }
