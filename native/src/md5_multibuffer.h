@@ -1,0 +1,4 @@
+#pragma once
+#include <node_api.h>
+/* Adds this module's functions to the addon's exports. */
+napi_status md5_multibuffer_register(napi_env env, napi_value exports);
